@@ -1,0 +1,283 @@
+// Expression lexer (GitHub's LexicalAnalyzer rules).
+#include "frontend/expr_lexer.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace frontend {
+
+static bool isBoundary(char c) {
+  switch (c) {
+  case '(':
+  case ')':
+  case '[':
+  case ']':
+  case ',':
+  case '.':
+  case '!':
+  case '>':
+  case '<':
+  case '=':
+  case '&':
+  case '|':
+    return true;
+  default:
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  }
+}
+
+static bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool parseExprNumber(llvm::StringRef s, double &out) {
+  if (s.empty())
+    return false;
+  if (s.startswith("0x") || s.startswith("0o")) {
+    llvm::StringRef digits = s.drop_front(2);
+    if (digits.empty())
+      return false;
+    unsigned long long v = 0;
+    if (digits.getAsInteger(s[1] == 'x' ? 16 : 8, v) || v > 0x7fffffffULL)
+      return false;
+    out = static_cast<double>(v);
+    return true;
+  }
+  size_t i = 0, n = s.size();
+  bool neg = false;
+  if (s[i] == '+' || s[i] == '-') {
+    neg = s[i] == '-';
+    ++i;
+  }
+  if (s.substr(i) == "Infinity") {
+    out = neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return true;
+  }
+  size_t digits = 0;
+  while (i < n && llvm::isDigit(s[i]))
+    ++i, ++digits;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && llvm::isDigit(s[i]))
+      ++i, ++digits;
+  }
+  if (digits == 0)
+    return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+      ++i;
+    size_t exp = 0;
+    while (i < n && llvm::isDigit(s[i]))
+      ++i, ++exp;
+    if (exp == 0)
+      return false;
+  }
+  if (i != n)
+    return false;
+  std::string buf = s.str();
+  errno = 0;
+  out = std::strtod(buf.c_str(), nullptr); // overflow gives ±inf, as .NET does
+  return true;
+}
+
+static bool isIdentifier(llvm::StringRef s) {
+  if (s.empty() || !(llvm::isAlpha(s[0]) || s[0] == '_'))
+    return false;
+  for (char c : s)
+    if (!(llvm::isAlnum(c) || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+std::vector<Token> lexExpression(llvm::StringRef e) {
+  std::vector<Token> out;
+  size_t i = 0, n = e.size();
+  auto push = [&](TokenKind k, size_t pos, size_t len) -> Token & {
+    Token t;
+    t.kind = k;
+    t.pos = static_cast<uint32_t>(pos);
+    t.len = static_cast<uint32_t>(len);
+    out.push_back(std::move(t));
+    return out.back();
+  };
+  auto lastKind = [&]() -> int { return out.empty() ? -1 : static_cast<int>(out.back().kind); };
+  // Operand position: start, after a separator, an opening bracket or an operator.
+  auto operandPosition = [&]() {
+    int k = lastKind();
+    if (k < 0)
+      return true;
+    auto tk = static_cast<TokenKind>(k);
+    switch (tk) {
+    case TokenKind::Separator:
+    case TokenKind::StartGroup:
+    case TokenKind::StartIndex:
+    case TokenKind::Not:
+    case TokenKind::And:
+    case TokenKind::Or:
+    case TokenKind::Eq:
+    case TokenKind::Ne:
+    case TokenKind::Lt:
+    case TokenKind::Le:
+    case TokenKind::Gt:
+    case TokenKind::Ge:
+      return true;
+    default:
+      return false;
+    }
+  };
+  while (i < n) {
+    char c = e[i];
+    if (isSpace(c)) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    switch (c) {
+    case '(':
+      push(TokenKind::StartGroup, i++, 1);
+      continue;
+    case ')':
+      push(TokenKind::EndGroup, i++, 1);
+      continue;
+    case '[':
+      push(TokenKind::StartIndex, i++, 1);
+      continue;
+    case ']':
+      push(TokenKind::EndIndex, i++, 1);
+      continue;
+    case ',':
+      push(TokenKind::Separator, i++, 1);
+      continue;
+    case '*':
+      push(TokenKind::Wildcard, i++, 1);
+      continue;
+    case '\'': {
+      std::string value;
+      ++i;
+      bool closed = false;
+      while (i < n) {
+        if (e[i] == '\'') {
+          if (i + 1 < n && e[i + 1] == '\'') {
+            value += '\'';
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        value += e[i++];
+      }
+      if (!closed) {
+        Token &t = push(TokenKind::Unexpected, start, n - start);
+        t.text = e.substr(start).str();
+        return out;
+      }
+      Token &t = push(TokenKind::String, start, i - start);
+      t.text = std::move(value);
+      continue;
+    }
+    case '!':
+    case '>':
+    case '<':
+    case '=':
+    case '&':
+    case '|': {
+      char d = i + 1 < n ? e[i + 1] : '\0';
+      TokenKind k;
+      size_t len = 1;
+      if (c == '!' && d == '=')
+        k = TokenKind::Ne, len = 2;
+      else if (c == '!')
+        k = TokenKind::Not;
+      else if (c == '>' && d == '=')
+        k = TokenKind::Ge, len = 2;
+      else if (c == '>')
+        k = TokenKind::Gt;
+      else if (c == '<' && d == '=')
+        k = TokenKind::Le, len = 2;
+      else if (c == '<')
+        k = TokenKind::Lt;
+      else if (c == '=' && d == '=')
+        k = TokenKind::Eq, len = 2;
+      else if (c == '&' && d == '&')
+        k = TokenKind::And, len = 2;
+      else if (c == '|' && d == '|')
+        k = TokenKind::Or, len = 2;
+      else {
+        Token &t = push(TokenKind::Unexpected, i, 1);
+        t.text = std::string(1, c);
+        return out;
+      }
+      push(k, i, len);
+      i += len;
+      continue;
+    }
+    default:
+      break;
+    }
+    bool number = c == '-' || c == '+' || llvm::isDigit(c) || (c == '.' && operandPosition());
+    if (c == '.' && !number) {
+      push(TokenKind::Dereference, i++, 1);
+      continue;
+    }
+    // Read to the next boundary; numbers may contain '.'.
+    ++i;
+    while (i < n && (!isBoundary(e[i]) || (number && e[i] == '.')))
+      ++i;
+    llvm::StringRef raw = e.slice(start, i);
+    if (number) {
+      double d;
+      if (!parseExprNumber(raw, d)) {
+        Token &t = push(TokenKind::Unexpected, start, raw.size());
+        t.text = raw.str();
+        return out;
+      }
+      Token &t = push(TokenKind::Number, start, raw.size());
+      t.number = d;
+      t.text = raw.str();
+      continue;
+    }
+    if (!isIdentifier(raw)) {
+      Token &t = push(TokenKind::Unexpected, start, raw.size());
+      t.text = raw.str();
+      return out;
+    }
+    if (lastKind() == static_cast<int>(TokenKind::Dereference)) {
+      Token &t = push(TokenKind::PropertyName, start, raw.size());
+      t.text = raw.str();
+      continue;
+    }
+    if (raw == "true" || raw == "false") {
+      Token &t = push(TokenKind::Boolean, start, raw.size());
+      t.boolean = raw == "true";
+      t.text = raw.str();
+      continue;
+    }
+    if (raw == "null") {
+      push(TokenKind::Null, start, raw.size()).text = "null";
+      continue;
+    }
+    if (raw == "NaN" || raw == "Infinity") {
+      Token &t = push(TokenKind::Number, start, raw.size());
+      t.number = raw == "NaN" ? std::numeric_limits<double>::quiet_NaN()
+                              : std::numeric_limits<double>::infinity();
+      t.text = raw.str();
+      continue;
+    }
+    size_t j = i;
+    while (j < n && isSpace(e[j]))
+      ++j;
+    Token &t = push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start,
+                    raw.size());
+    t.text = raw.str();
+  }
+  return out;
+}
+
+} // namespace frontend

@@ -1,0 +1,60 @@
+/// \file
+/// Lexer for `${{ }}` expressions, following GitHub's LexicalAnalyzer
+/// (gha-semantics §5.1): keywords are case-sensitive, strings use single
+/// quotes with '' escapes, numbers run to the next boundary character and
+/// parse as .NET doubles (plus 0x/0o Int32 forms), `.` starts a number only
+/// in operand position.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace frontend {
+
+enum class TokenKind : uint8_t {
+  StartGroup,  // (
+  EndGroup,    // )
+  StartIndex,  // [
+  EndIndex,    // ]
+  Separator,   // ,
+  Dereference, // .
+  Wildcard,    // *
+  Not,         // !
+  And,         // &&
+  Or,          // ||
+  Eq,          // ==
+  Ne,          // !=
+  Lt,          // <
+  Le,          // <=
+  Gt,          // >
+  Ge,          // >=
+  Null,
+  Boolean,
+  Number,
+  String,
+  PropertyName,
+  Function,
+  NamedValue,
+  Unexpected,
+};
+
+struct Token {
+  TokenKind kind;
+  uint32_t pos; ///< 0-based byte offset in the expression
+  uint32_t len;
+  double number = 0;
+  bool boolean = false;
+  std::string text; ///< string value (unescaped), identifier, or raw text
+};
+
+/// Tokenizes `expr`. Stops at the first Unexpected token, which is the last
+/// element of the result.
+std::vector<Token> lexExpression(llvm::StringRef expr);
+
+/// Parses a GitHub number literal ("1", "-.5", "1e3", "0xff", "0o17",
+/// "Infinity"); false when the text is not a number.
+bool parseExprNumber(llvm::StringRef text, double &out);
+
+} // namespace frontend

@@ -1,0 +1,324 @@
+// Recursive-descent expression parser with GitHub's messages and limits.
+#include "frontend/expr_parser.h"
+
+#include "frontend/expr_lexer.h"
+
+#include <climits>
+
+namespace frontend {
+
+const std::vector<FunctionSignature> &builtinFunctions() {
+  static const std::vector<FunctionSignature> fns = {
+      {"contains", 2, 2}, {"startsWith", 2, 2}, {"endsWith", 2, 2}, {"format", 1, 255},
+      {"join", 1, 2},     {"toJSON", 1, 1},     {"fromJSON", 1, 1}, {"case", 3, 255},
+  };
+  return fns;
+}
+
+const FunctionSignature *findBuiltinFunction(llvm::StringRef name) {
+  for (const auto &f : builtinFunctions())
+    if (name.equals_insensitive(f.name))
+      return &f;
+  return nullptr;
+}
+
+namespace {
+
+using ir::Expr;
+using ir::ExprError;
+using ir::ExprOp;
+using ir::ExprPtr;
+
+struct ParseFailure {};
+
+class Parser {
+public:
+  Parser(llvm::StringRef src, std::vector<Token> toks, const ExprParseOptions &opts)
+      : src_(src), toks_(std::move(toks)), opts_(opts) {}
+
+  ExprPtr parseAll() {
+    ExprPtr e = parseOr();
+    if (i_ < toks_.size())
+      failAt(toks_[i_], "Unexpected symbol");
+    return e;
+  }
+  ExprError error;
+
+private:
+  const Token *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
+  bool at(TokenKind k) const { return i_ < toks_.size() && toks_[i_].kind == k; }
+
+  std::string lexeme(const Token &t) const { return src_.substr(t.pos, t.len).str(); }
+
+  [[noreturn]] void fail(std::string msg, int64_t pos) {
+    error.kind = ExprError::Kind::Parsing;
+    error.message = std::move(msg);
+    error.pos = pos;
+    throw ParseFailure{};
+  }
+  [[noreturn]] void failAt(const Token &t, llvm::StringRef what) {
+    fail(what.str() + ": '" + lexeme(t) + "'", t.pos);
+  }
+  [[noreturn]] void failEnd() {
+    if (toks_.empty())
+      fail("Unexpected end of expression", -1);
+    const Token &last = toks_.back();
+    failAt(last, "Unexpected end of expression");
+  }
+  const Token &next() {
+    if (i_ >= toks_.size())
+      failEnd();
+    return toks_[i_++];
+  }
+  void expect(TokenKind k) {
+    if (i_ >= toks_.size())
+      failEnd();
+    if (toks_[i_].kind != k)
+      failAt(toks_[i_], "Unexpected symbol");
+    ++i_;
+  }
+
+  struct DepthGuard {
+    Parser &p;
+    DepthGuard(Parser &p, const Token &t) : p(p) {
+      if (++p.depth_ > p.opts_.maxDepth)
+        p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), t.pos);
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+
+  static ExprPtr node(ExprOp op, const Token &t) {
+    auto e = std::make_unique<Expr>();
+    e->op = op;
+    e->pos = t.pos;
+    e->len = t.len;
+    return e;
+  }
+  static ExprPtr binary(ExprOp op, const Token &t, ExprPtr l, ExprPtr r) {
+    auto e = node(op, t);
+    e->args.push_back(std::move(l));
+    e->args.push_back(std::move(r));
+    return e;
+  }
+
+  ExprPtr parseOr() {
+    ExprPtr l = parseAnd();
+    while (at(TokenKind::Or)) {
+      const Token &t = next();
+      DepthGuard g(*this, t);
+      l = binary(ExprOp::Or, t, std::move(l), parseAnd());
+    }
+    return l;
+  }
+  ExprPtr parseAnd() {
+    ExprPtr l = parseEquality();
+    while (at(TokenKind::And)) {
+      const Token &t = next();
+      DepthGuard g(*this, t);
+      l = binary(ExprOp::And, t, std::move(l), parseEquality());
+    }
+    return l;
+  }
+  ExprPtr parseEquality() {
+    ExprPtr l = parseRelational();
+    while (at(TokenKind::Eq) || at(TokenKind::Ne)) {
+      const Token &t = next();
+      DepthGuard g(*this, t);
+      l = binary(t.kind == TokenKind::Eq ? ExprOp::Eq : ExprOp::Ne, t, std::move(l),
+                 parseRelational());
+    }
+    return l;
+  }
+  ExprPtr parseRelational() {
+    ExprPtr l = parseUnary();
+    while (at(TokenKind::Lt) || at(TokenKind::Le) || at(TokenKind::Gt) || at(TokenKind::Ge)) {
+      const Token &t = next();
+      DepthGuard g(*this, t);
+      ExprOp op = t.kind == TokenKind::Lt   ? ExprOp::Lt
+                  : t.kind == TokenKind::Le ? ExprOp::Le
+                  : t.kind == TokenKind::Gt ? ExprOp::Gt
+                                            : ExprOp::Ge;
+      l = binary(op, t, std::move(l), parseUnary());
+    }
+    return l;
+  }
+  ExprPtr parseUnary() {
+    if (at(TokenKind::Not)) {
+      const Token &t = next();
+      DepthGuard g(*this, t);
+      auto e = node(ExprOp::Not, t);
+      e->args.push_back(parseUnary());
+      return e;
+    }
+    return parsePostfix(parsePrimary());
+  }
+
+  ExprPtr parsePostfix(ExprPtr e) {
+    for (;;) {
+      if (at(TokenKind::Dereference)) {
+        const Token &dot = next();
+        DepthGuard g(*this, dot);
+        const Token &t = next();
+        if (t.kind == TokenKind::PropertyName) {
+          auto p = node(ExprOp::Property, t);
+          p->text = t.text;
+          p->args.push_back(std::move(e));
+          e = std::move(p);
+        } else if (t.kind == TokenKind::Wildcard) {
+          auto w = node(ExprOp::Wildcard, t);
+          w->args.push_back(std::move(e));
+          e = std::move(w);
+        } else {
+          failAt(t, "Unexpected symbol");
+        }
+        continue;
+      }
+      if (at(TokenKind::StartIndex)) {
+        const Token &open = next();
+        DepthGuard g(*this, open);
+        if (at(TokenKind::Wildcard)) {
+          const Token &t = next();
+          expect(TokenKind::EndIndex);
+          auto w = node(ExprOp::Wildcard, t);
+          w->args.push_back(std::move(e));
+          e = std::move(w);
+          continue;
+        }
+        ExprPtr idx = parseOr();
+        expect(TokenKind::EndIndex);
+        auto ix = node(ExprOp::Index, open);
+        ix->args.push_back(std::move(e));
+        ix->args.push_back(std::move(idx));
+        e = std::move(ix);
+        continue;
+      }
+      return e;
+    }
+  }
+
+  bool contextAllowed(llvm::StringRef name) const {
+    if (!opts_.contexts)
+      return true;
+    for (const auto &c : *opts_.contexts)
+      if (name.equals_insensitive(c))
+        return true;
+    return false;
+  }
+
+  const FunctionSignature *findFunction(llvm::StringRef name) const {
+    if (const FunctionSignature *f = findBuiltinFunction(name))
+      return f;
+    for (const auto &f : opts_.extraFunctions)
+      if (name.equals_insensitive(f.name))
+        return &f;
+    return nullptr;
+  }
+
+  ExprPtr parsePrimary() {
+    const Token &t = next();
+    switch (t.kind) {
+    case TokenKind::Null:
+      return node(ExprOp::Null, t);
+    case TokenKind::Boolean: {
+      auto e = node(ExprOp::Bool, t);
+      e->boolean = t.boolean;
+      return e;
+    }
+    case TokenKind::Number: {
+      auto e = node(ExprOp::Number, t);
+      e->number = t.number;
+      return e;
+    }
+    case TokenKind::String: {
+      auto e = node(ExprOp::String, t);
+      e->text = t.text;
+      return e;
+    }
+    case TokenKind::NamedValue: {
+      if (!contextAllowed(t.text))
+        failAt(t, "Unrecognized named-value");
+      auto e = node(ExprOp::Context, t);
+      e->text = t.text;
+      return e;
+    }
+    case TokenKind::Function:
+      return parseCall(t);
+    case TokenKind::StartGroup: {
+      DepthGuard g(*this, t);
+      ExprPtr e = parseOr();
+      expect(TokenKind::EndGroup);
+      return e;
+    }
+    default:
+      failAt(t, "Unexpected symbol");
+    }
+  }
+
+  ExprPtr parseCall(const Token &t) {
+    const FunctionSignature *sig = findFunction(t.text);
+    if (!sig && !opts_.allowUnknownFunctions)
+      failAt(t, "Unrecognized function");
+    DepthGuard g(*this, t);
+    expect(TokenKind::StartGroup);
+    auto e = node(ExprOp::Call, t);
+    e->text = t.text; // the user's spelling; look-ups are case-insensitive
+    if (at(TokenKind::EndGroup)) {
+      next();
+    } else {
+      for (;;) {
+        e->args.push_back(parseOr());
+        if (at(TokenKind::Separator)) {
+          next();
+          continue;
+        }
+        expect(TokenKind::EndGroup);
+        break;
+      }
+    }
+    if (sig) {
+      if (e->args.size() < sig->minArgs)
+        failAt(t, "Too few parameters supplied");
+      if (e->args.size() > sig->maxArgs)
+        failAt(t, "Too many parameters supplied");
+    }
+    return e;
+  }
+
+  llvm::StringRef src_;
+  std::vector<Token> toks_;
+  const ExprParseOptions &opts_;
+  size_t i_ = 0;
+  unsigned depth_ = 0;
+};
+
+} // namespace
+
+ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts) {
+  ParsedExpr out;
+  if (source.size() > opts.maxLength) {
+    out.error = ir::ExprError{ir::ExprError::Kind::Parsing,
+                              "Exceeded max expression length " + std::to_string(opts.maxLength),
+                              -1};
+    return out;
+  }
+  std::vector<Token> toks = lexExpression(source);
+  if (!toks.empty() && toks.back().kind == TokenKind::Unexpected) {
+    const Token &t = toks.back();
+    out.error = ir::ExprError{ir::ExprError::Kind::Lexing,
+                              "Unexpected symbol: '" + source.substr(t.pos, t.len).str() + "'",
+                              t.pos};
+    return out;
+  }
+  if (toks.empty())
+    return out;
+  Parser p(source, std::move(toks), opts);
+  try {
+    out.ast = p.parseAll();
+  } catch (const ParseFailure &) {
+    out.ast.reset();
+    out.error = p.error;
+  }
+  return out;
+}
+
+} // namespace frontend
