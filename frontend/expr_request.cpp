@@ -59,6 +59,7 @@ ExprOutcome runExprRequest(const ExprRequest &req, ir::ExprHost *host) {
   std::vector<std::string> names;
   for (const auto &m : req.contexts.getObject())
     names.push_back(m.key);
+  names.insert(names.end(), req.extraContextNames.begin(), req.extraContextNames.end());
   ExprParseOptions opts;
   opts.contexts = &names;
   opts.extraFunctions = {{"success", 0, UINT_MAX},
@@ -108,6 +109,38 @@ std::string formatRequestError(llvm::StringRef message) {
   ir::appendJSONString(s, message);
   s += "}}";
   return s;
+}
+
+std::string formatExprErrorWithCaret(const ir::ExprError &e, llvm::StringRef expr) {
+  std::string out = "error: ";
+  out += e.kind == ir::ExprError::Kind::Evaluation ? e.message : e.describe(expr);
+  out += '\n';
+  if (e.pos < 0 || static_cast<size_t>(e.pos) > expr.size())
+    return out;
+  size_t pos = static_cast<size_t>(e.pos);
+  size_t lineStart = expr.rfind('\n', pos == 0 ? 0 : pos - 1);
+  lineStart = (lineStart == llvm::StringRef::npos || lineStart >= pos) ? 0 : lineStart + 1;
+  if (pos > 0 && expr[pos - 1] == '\n')
+    lineStart = pos;
+  size_t lineEnd = expr.find('\n', pos);
+  llvm::StringRef line = expr.slice(lineStart, lineEnd == llvm::StringRef::npos ? expr.size() : lineEnd);
+  unsigned col = 0; // code points before the position
+  for (size_t k = lineStart; k < pos; ++k)
+    if ((static_cast<unsigned char>(expr[k]) & 0xC0) != 0x80)
+      ++col;
+  out += "  ";
+  out += line;
+  out += "\n  ";
+  out.append(col, ' ');
+  out += "^\n";
+  return out;
+}
+
+const std::vector<std::string> &wellKnownContextNames() {
+  static const std::vector<std::string> names = {"github", "env",    "vars",  "secrets",
+                                                 "inputs", "matrix", "needs", "steps",
+                                                 "job",    "jobs",   "runner", "strategy"};
+  return names;
 }
 
 } // namespace frontend

@@ -25,6 +25,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace frontend {
 
@@ -32,6 +33,8 @@ struct ExprRequest {
   std::string expr;
   ir::Value contexts;  ///< object (or null)
   ir::Value functions; ///< object: host function name -> fixed result (or null)
+  /// More named values to accept besides the keys of `contexts` (they read as null).
+  std::vector<std::string> extraContextNames;
 };
 
 struct ExprOutcome {
@@ -51,5 +54,18 @@ ExprOutcome runExprRequest(const ExprRequest &req, ir::ExprHost *host = nullptr)
 std::string formatExprOutcome(const ExprOutcome &o, llvm::StringRef expr);
 /// The answer line for a request that could not be read.
 std::string formatRequestError(llvm::StringRef message);
+
+/// A human rendering of an expression error: the message, then the line of the
+/// expression that holds the position with a caret under it.
+///
+///     error: Unexpected symbol: '='. Located at position 3 within expression: 1 = 1
+///       1 = 1
+///         ^
+std::string formatExprErrorWithCaret(const ir::ExprError &e, llvm::StringRef expr);
+
+/// Names the command-line tools accept as contexts without a definition (they read
+/// as null): github, env, vars, secrets, inputs, matrix, needs, steps, job, jobs,
+/// runner, strategy.
+const std::vector<std::string> &wellKnownContextNames();
 
 } // namespace frontend
