@@ -46,7 +46,8 @@ struct Token {
   uint32_t len;
   double number = 0;
   bool boolean = false;
-  std::string text; ///< string value (unescaped), identifier, or raw text
+  std::string text; ///< string value (unescaped), identifier, or the bad text of an
+                    ///< Unexpected token; empty for other kinds (see pos/len)
 };
 
 /// Tokenizes `expr`. Stops at the first Unexpected token, which is the last

@@ -46,6 +46,7 @@ public:
     return e;
   }
   ExprError error;
+  size_t tokenCount() const { return toks_.size(); }
   /// How many parentheses directly wrap each node (GitHub counts them as depth).
   llvm::DenseMap<const Expr *, unsigned> groups;
 
@@ -80,7 +81,7 @@ private:
       pos = static_cast<int64_t>(src_.size()) - 1;
     fail("Unexpected symbol: 'EOF'", pos);
   }
-  const Token &next() {
+  Token &next() {
     if (i_ >= toks_.size())
       failEnd();
     return toks_[i_++];
@@ -114,6 +115,7 @@ private:
   }
   static ExprPtr binary(ExprOp op, const Token &t, ExprPtr l, ExprPtr r) {
     auto e = node(op, t);
+    e->args.reserve(2);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
     return e;
@@ -182,10 +184,10 @@ private:
         DepthGuard g(*this, dot);
         if (i_ >= toks_.size())
           failEOF();
-        const Token &t = next();
+        Token &t = next();
         if (t.kind == TokenKind::PropertyName) {
           auto p = node(ExprOp::Property, t);
-          p->text = t.text;
+          p->text = std::move(t.text);
           p->args.push_back(std::move(e));
           e = std::move(p);
         } else if (t.kind == TokenKind::Wildcard) {
@@ -239,7 +241,7 @@ private:
   }
 
   ExprPtr parsePrimary() {
-    const Token &t = next();
+    Token &t = next();
     switch (t.kind) {
     case TokenKind::Null:
       return node(ExprOp::Null, t);
@@ -255,14 +257,14 @@ private:
     }
     case TokenKind::String: {
       auto e = node(ExprOp::String, t);
-      e->text = t.text;
+      e->text = std::move(t.text);
       return e;
     }
     case TokenKind::NamedValue: {
       if (!contextAllowed(t.text))
         failAt(t, "Unrecognized named-value");
       auto e = node(ExprOp::Context, t);
-      e->text = t.text;
+      e->text = std::move(t.text);
       postfixAllowed_ = true;
       return e;
     }
@@ -286,14 +288,14 @@ private:
     }
   }
 
-  ExprPtr parseCall(const Token &t) {
+  ExprPtr parseCall(Token &t) {
     const FunctionSignature *sig = findFunction(t.text);
     if (!sig && !opts_.allowUnknownFunctions)
       failAt(t, "Unrecognized function");
     DepthGuard g(*this, t);
     expect(TokenKind::StartGroup);
     auto e = node(ExprOp::Call, t);
-    e->text = t.text; // the user's spelling; look-ups are case-insensitive
+    e->text = std::move(t.text); // the user's spelling; look-ups are case-insensitive
     if (at(TokenKind::EndGroup)) {
       next();
     } else {
@@ -378,7 +380,8 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
     out.error = p.error;
     return out;
   }
-  if (treeDepth(*out.ast, p.groups) > opts.maxDepth) {
+  // The depth never exceeds the token count, so short expressions skip the walk.
+  if (p.tokenCount() > opts.maxDepth && treeDepth(*out.ast, p.groups) > opts.maxDepth) {
     out.ast.reset();
     out.error = ir::ExprError{ir::ExprError::Kind::Parsing,
                               "Exceeded max expression depth " + std::to_string(opts.maxDepth), -1};

@@ -4,6 +4,7 @@
 #include "ir/text_case.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 
 #include <cmath>
 #include <limits>
@@ -200,13 +201,7 @@ ValueRef ExprScratch::keep(Value v, size_t charge) {
   return ValueRef::of(temps_->back().value, idx);
 }
 
-void ExprScratch::release(const Mark &m, ValueRef &r) {
-  if (!temps_ || temps_->size() == m.temps) {
-    live_ = m.live;
-    if (r.owner >= 0 && static_cast<size_t>(r.owner) < m.temps)
-      return; // result lives in an older temporary, already accounted in m.live
-    return;
-  }
+void ExprScratch::releaseTemps(const Mark &m, ValueRef &r) {
   size_t keepCharge = 0;
   if (r.owner >= 0 && static_cast<size_t>(r.owner) >= m.temps) {
     Temp &src = (*temps_)[r.owner];
@@ -275,8 +270,16 @@ private:
       const Value *v = contexts_.find(e.text);
       return v ? ValueRef::of(*v) : ValueRef::null();
     }
-    case ExprOp::Property:
-      return access(eval(*e.args[0]), ValueRef::ofString(e.text));
+    case ExprOp::Property: {
+      ValueRef base = eval(*e.args[0]);
+      if (base.kind == Value::Kind::Object && base.value) {
+        const Value *v = base.value->find(e.text);
+        return v ? ValueRef::of(*v, base.owner) : ValueRef::null();
+      }
+      if (base.kind == Value::Kind::Array && base.filtered)
+        return project(base, ValueRef::ofString(e.text));
+      return ValueRef::null(); // arrays have no named members; primitives none at all
+    }
     case ExprOp::Index: {
       ValueRef base = eval(*e.args[0]);
       ValueRef idx = eval(*e.args[1]);
@@ -364,7 +367,7 @@ private:
     }
   }
 
-  ValueRef access(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef access(const ValueRef &base, const ValueRef &idx) {
     if (base.kind == Value::Kind::Array && base.filtered)
       return project(base, idx);
     if (base.kind == Value::Kind::Array && base.value) {
@@ -395,7 +398,7 @@ private:
   }
 
   /// `filtered[idx]`: the index applied to every element that can take it.
-  ValueRef project(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef project(const ValueRef &base, const ValueRef &idx) {
     Index ix;
     coerceIndex(idx, ix);
     ValueArray out;
@@ -413,7 +416,7 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef wildcard(const ValueRef &base) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef wildcard(const ValueRef &base) {
     ValueArray out;
     if (base.kind == Value::Kind::Array && base.value) {
       const ValueArray &a = base.value->getArray();
@@ -438,7 +441,7 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef call(const Expr &e) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef call(const Expr &e) {
     BuiltinFunction f = lookupBuiltin(e.text);
     llvm::SmallVector<ValueRef, 4> args;
     args.reserve(e.args.size());
