@@ -13,6 +13,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <climits>
 #include <filesystem>
 #include <fstream>
@@ -210,12 +211,56 @@ int dump(const fs::path &dir) {
   return 0;
 }
 
+/// Prints the expressions whose parse+evaluate takes longest (where time goes).
+int top(size_t count) {
+  const Corpus &c = corpus();
+  frontend::ExprParseOptions opts = benchOptions();
+  ir::EvalOptions eo;
+  eo.host = &benchHost();
+  std::vector<std::pair<double, size_t>> cost;
+  double total = 0;
+  for (size_t i = 0; i < c.expressions.size(); ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (int k = 0; k < 50; ++k) {
+      frontend::ParsedExpr p = frontend::parseExpression(c.expressions[i], opts);
+      if (p.ast)
+        benchmark::DoNotOptimize(ir::evaluate(*p.ast, c.contexts, eo));
+    }
+    double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / 50;
+    cost.emplace_back(ns, i);
+    total += ns;
+  }
+  std::sort(cost.rbegin(), cost.rend());
+  std::cout << "total " << total / 1e6 << " ms for " << c.expressions.size() << " expressions\n";
+  for (size_t k = 0; k < count && k < cost.size(); ++k)
+    std::cout << static_cast<long>(cost[k].first) << " ns  " << c.expressions[cost[k].second].substr(0, 100) << "\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; ++i)
+  for (int i = 1; i < argc; ++i) {
     if (llvm::StringRef(argv[i]).startswith("--dump="))
       return dump(llvm::StringRef(argv[i]).drop_front(7).str());
+    if (llvm::StringRef(argv[i]) == "--top")
+      return top(25);
+    if (llvm::StringRef(argv[i]).startswith("--rounds=")) {
+      // Fixed work for `perf stat`: N rounds of parse+evaluate over the corpus.
+      unsigned n = std::stoi(llvm::StringRef(argv[i]).drop_front(9).str());
+      const Corpus &c = corpus();
+      frontend::ExprParseOptions opts = benchOptions();
+      ir::EvalOptions eo;
+      eo.host = &benchHost();
+      for (unsigned r = 0; r < n; ++r)
+        for (const std::string &e : c.expressions) {
+          frontend::ParsedExpr p = frontend::parseExpression(e, opts);
+          if (p.ast)
+            benchmark::DoNotOptimize(ir::evaluate(*p.ast, c.contexts, eo));
+        }
+      return 0;
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (corpus().expressions.empty()) {
     std::cerr << "no expressions found under " << CI_SHARED_DIR << "/corpus/real\n";

@@ -14,7 +14,11 @@ namespace {
 /// Boundary characters: ( ) [ ] , . ! > < = & | and whitespace.
 struct BoundaryTable {
   bool is[256] = {};
+  bool ident[256] = {}; ///< letters, digits, '_' and '-'
   constexpr BoundaryTable() {
+    for (int c = 0; c < 256; ++c)
+      ident[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '-';
     for (char c : {'(', ')', '[', ']', ',', '.', '!', '>', '<', '=', '&', '|', ' ', '\t', '\n',
                    '\r', '\v', '\f'})
       is[static_cast<unsigned char>(c)] = true;
@@ -90,13 +94,19 @@ static bool isIdentifier(llvm::StringRef s) {
   if (s.empty() || !(llvm::isAlpha(s[0]) || s[0] == '_'))
     return false;
   for (char c : s)
-    if (!(llvm::isAlnum(c) || c == '_' || c == '-'))
+    if (!kBoundary.ident[static_cast<unsigned char>(c)])
       return false;
   return true;
 }
 
 std::vector<Token> lexExpression(llvm::StringRef e) {
   std::vector<Token> out;
+  lexExpression(e, out, /*identifierText=*/true);
+  return out;
+}
+
+void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierText) {
+  out.clear();
   size_t i = 0, n = e.size();
   out.reserve(n / 3 + 4);
   auto push = [&](TokenKind k, size_t pos, size_t len) -> Token & {
@@ -181,7 +191,7 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       if (!closed) {
         Token &t = push(TokenKind::Unexpected, start, n - start);
         t.text = e.substr(start).str();
-        return out;
+        return;
       }
       Token &t = push(TokenKind::String, start, i - start);
       t.text = std::move(value);
@@ -223,7 +233,7 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
             ++j;
         Token &t = push(TokenKind::Unexpected, i, j - i);
         t.text = e.slice(i, j).str();
-        return out;
+        return;
       }
       push(k, i, len);
       i += len;
@@ -237,8 +247,12 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       push(TokenKind::Dereference, i++, 1);
       continue;
     }
-    // Read to the next boundary; numbers may contain '.'.
+    // Read to the next boundary; numbers may contain '.'. Identifier characters
+    // are scanned first (the common case), then anything else up to a boundary.
     ++i;
+    if (!number)
+      while (i < n && kBoundary.ident[static_cast<unsigned char>(e[i])])
+        ++i;
     while (i < n && (!isBoundary(e[i]) || (number && e[i] == '.')))
       ++i;
     llvm::StringRef raw = e.slice(start, i);
@@ -246,8 +260,8 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       double d;
       if (!parseExprNumber(raw, d)) {
         Token &t = push(TokenKind::Unexpected, start, raw.size());
-        t.text = raw.str();
-        return out;
+        t.text.assign(raw.data(), raw.size());
+        return;
       }
       Token &t = push(TokenKind::Number, start, raw.size());
       t.number = d;
@@ -255,12 +269,13 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
     }
     if (!isIdentifier(raw)) {
       Token &t = push(TokenKind::Unexpected, start, raw.size());
-      t.text = raw.str();
-      return out;
+      t.text.assign(raw.data(), raw.size());
+      return;
     }
     if (lastKind() == static_cast<int>(TokenKind::Dereference)) {
       Token &t = push(TokenKind::PropertyName, start, raw.size());
-      t.text = raw.str();
+      if (identifierText)
+        t.text.assign(raw.data(), raw.size());
       continue;
     }
     if (raw == "true" || raw == "false") {
@@ -283,9 +298,10 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       ++j;
     Token &t = push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start,
                     raw.size());
-    t.text = raw.str();
+    if (identifierText)
+      t.text.assign(raw.data(), raw.size());
   }
-  return out;
+  return;
 }
 
 } // namespace frontend

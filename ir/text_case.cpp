@@ -119,7 +119,7 @@ int compareIgnoreCase(llvm::StringRef a, llvm::StringRef b) {
   return 0;
 }
 
-bool equalsIgnoreCase(llvm::StringRef a, llvm::StringRef b) {
+bool equalsIgnoreCaseSlow(llvm::StringRef a, llvm::StringRef b) {
   if (a.size() == b.size()) {
     // ASCII fast path; stops at the first byte that differs ignoring ASCII case.
     const unsigned char *p = reinterpret_cast<const unsigned char *>(a.data());
@@ -163,28 +163,36 @@ std::string foldCase(llvm::StringRef s) {
 
 namespace {
 /// Hash of bytes with bit 0x20 of every byte cleared (a coarser fold than
-/// upper-casing, so strings equal after upper-casing hash alike).
-uint64_t hashFolded(llvm::StringRef s) {
+/// upper-casing, so strings equal after upper-casing hash alike). Returns false,
+/// without a hash, when `ascii` is asked for and a byte is not ASCII.
+bool hashFolded(llvm::StringRef s, bool ascii, uint64_t &out) {
   constexpr uint64_t kMask = ~0x2020202020202020ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
+    if (ascii && (w & kHigh))
+      return false;
     h = (h ^ (w & kMask)) * 0xFF51AFD7ED558CCDULL;
     h ^= h >> 32;
   }
   uint64_t w = 0;
   std::memcpy(&w, s.data() + i, s.size() - i);
+  if (ascii && (w & kHigh))
+    return false;
   h = (h ^ (w & kMask)) * 0xC4CEB9FE1A85EC53ULL;
-  return h ^ (h >> 29);
+  out = h ^ (h >> 29);
+  return true;
 }
 } // namespace
 
 uint64_t hashIgnoreCase(llvm::StringRef s) {
-  if (isAscii(s))
-    return hashFolded(s);
-  return hashFolded(foldCase(s));
+  uint64_t h;
+  if (!hashFolded(s, /*ascii=*/true, h))
+    hashFolded(foldCase(s), /*ascii=*/false, h);
+  return h;
 }
 
 bool startsWithIgnoreCase(llvm::StringRef s, llvm::StringRef prefix) {

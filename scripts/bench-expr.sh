@@ -7,6 +7,7 @@ set -euo pipefail
 build=${1:-build}
 reps=${2:-7}
 root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "$build" && pwd)"
 data="$build/bench-data"
 "$build/bin/bench_expr_bench" --dump="$data"
 (cd "$root/bench/expr-node" && { [ -d node_modules/@actions/expressions ] || npm ci --no-audit --no-fund --silent; })
