@@ -250,9 +250,12 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
     // Read to the next boundary; numbers may contain '.'. Identifier characters
     // are scanned first (the common case), then anything else up to a boundary.
     ++i;
-    if (!number)
+    bool identChars = false; // every character read is a letter, digit, '_' or '-'
+    if (!number) {
       while (i < n && kBoundary.ident[static_cast<unsigned char>(e[i])])
         ++i;
+      identChars = i == n || isBoundary(e[i]);
+    }
     while (i < n && (!isBoundary(e[i]) || (number && e[i] == '.')))
       ++i;
     llvm::StringRef raw = e.slice(start, i);
@@ -267,7 +270,7 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
       t.number = d;
       continue;
     }
-    if (!isIdentifier(raw)) {
+    if (identChars ? !(llvm::isAlpha(c) || c == '_') : !isIdentifier(raw)) {
       Token &t = push(TokenKind::Unexpected, start, raw.size());
       t.text.assign(raw.data(), raw.size());
       return;

@@ -2,6 +2,7 @@
 #include "frontend/expr_parser.h"
 
 #include "frontend/expr_lexer.h"
+#include "ir/text_case.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -20,7 +21,7 @@ const std::vector<FunctionSignature> &builtinFunctions() {
 
 const FunctionSignature *findBuiltinFunction(llvm::StringRef name) {
   for (const auto &f : builtinFunctions())
-    if (name.equals_insensitive(f.name))
+    if (ir::identifierEquals(name, f.name))
       return &f;
   return nullptr;
 }
@@ -230,6 +231,7 @@ private:
         ExprPtr idx = parseOr();
         expect(TokenKind::EndIndex);
         auto ix = node(ExprOp::Index, open);
+        ix->args.reserve(2);
         ix->args.push_back(std::move(e));
         ix->args.push_back(std::move(idx));
         e = std::move(ix);
@@ -244,7 +246,7 @@ private:
       return true;
     char first = static_cast<char>(name.empty() ? 0 : (name[0] | 0x20));
     for (const auto &c : *opts_.contexts)
-      if (!c.empty() && (c[0] | 0x20) == first && name.equals_insensitive(c))
+      if (!c.empty() && (c[0] | 0x20) == first && ir::identifierEquals(name, c))
         return true;
     return false;
   }
@@ -253,7 +255,7 @@ private:
     if (const FunctionSignature *f = findBuiltinFunction(name))
       return f;
     for (const auto &f : opts_.extraFunctions)
-      if (name.equals_insensitive(f.name))
+      if (ir::identifierEquals(name, f.name))
         return &f;
     return nullptr;
   }
@@ -317,6 +319,7 @@ private:
     if (at(TokenKind::EndGroup)) {
       next();
     } else {
+      e->args.reserve(4);
       for (;;) {
         e->args.push_back(parseOr());
         if (at(TokenKind::Separator)) {

@@ -210,8 +210,9 @@ static bool isAsciiText(llvm::StringRef s) {
 }
 
 int64_t ValueObject::indexOf(llvm::StringRef key) const {
+  // With ASCII keys on both sides only keys of the same size can match.
+  bool sameSizeOnly = allAscii_ && key.size() < 64 && isAsciiText(key);
   if (slots_.empty()) {
-    bool sameSizeOnly = allAscii_ && llvm::StringRef(key).size() < 64 && isAsciiText(key);
     for (size_t i = 0; i < entries_.size(); ++i) {
       if (sameSizeOnly && entries_[i].key.size() != key.size())
         continue;
@@ -225,7 +226,8 @@ int64_t ValueObject::indexOf(llvm::StringRef key) const {
     uint32_t slot = slots_[s];
     if (slot == 0)
       return -1;
-    if (equalsIgnoreCase(entries_[slot - 1].key, key))
+    const std::string &k = entries_[slot - 1].key;
+    if ((!sameSizeOnly || k.size() == key.size()) && equalsIgnoreCase(k, key))
       return slot - 1;
   }
 }

@@ -137,7 +137,7 @@ private:
   /// Open-addressing hash of entry positions + 1 (0 = empty), used when the object
   /// has more than kIndexThreshold members.
   std::vector<uint32_t> slots_;
-  static constexpr size_t kIndexThreshold = 8;
+  static constexpr size_t kIndexThreshold = 16;
 };
 
 // --- coercion primitives shared by the evaluator ---
