@@ -66,7 +66,7 @@ public:
 private:
   /// A new operation: its state and, when replaying, its journal row.
   struct Begun {
-    std::shared_ptr<OpState> state;
+    OpRef state;
     std::optional<OpRecord> rec;
     bool dead = false; ///< the execution is doomed: a future that never settles
   };
@@ -77,15 +77,15 @@ private:
   /// Writes a new journal row for `op`.
   void record(const OpState &op, OpStatus status, const std::optional<Result> &outcome,
               std::optional<std::string> detail = std::nullopt);
-  void settle(const std::shared_ptr<OpState> &op, Result result);
-  void runStepAttempt(const std::shared_ptr<OpState> &op, bool isNew);
-  void finishCombinator(const std::shared_ptr<OpState> &comb, Result result);
+  void settle(const OpRef &op, Result result);
+  void runStepAttempt(const OpRef &op, bool isNew);
+  void finishCombinator(const OpRef &comb, Result result);
   void onInputSettled(OpState &comb, uint32_t index);
   Result allResult(const OpState &comb) const;
   void destroyFrames();
 
   DetachedTask runRoot(const OrchestratorFn *fn, DurableContext *ctx);
-  DetachedTask runChild(DurableContext *ctx, ChildFn fn, std::shared_ptr<OpState> op);
+  DetachedTask runChild(DurableContext *ctx, ChildFn fn, OpRef op);
 
   Engine &engine_;
   ExecutionRecord record_;
@@ -98,7 +98,7 @@ private:
   int64_t maxSeq_ = 0;
 
   std::deque<std::unique_ptr<DurableContext>> contexts_;
-  llvm::StringMap<std::shared_ptr<OpState>> pending_;
+  llvm::StringMap<OpRef> pending_;
   std::deque<std::coroutine_handle<>> ready_;
   std::unordered_set<void *> frames_;
 

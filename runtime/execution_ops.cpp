@@ -14,7 +14,7 @@ Future LiveExecution::step(DurableContext &ctx, std::string name, StepFn fn, Ste
   Begun b = begin(ctx, OpType::Step, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec && b.rec->settled()) {
     op->settled = true;
     op->result = b.rec->outcome();
@@ -31,7 +31,7 @@ Future LiveExecution::step(DurableContext &ctx, std::string name, StepFn fn, Ste
   return Future(op);
 }
 
-void LiveExecution::runStepAttempt(const std::shared_ptr<OpState> &op, bool isNew) {
+void LiveExecution::runStepAttempt(const OpRef &op, bool isNew) {
   ++op->attempt;
   ++engine_.mutableStats().stepRuns;
   StepContext sc{record_.name, op->id, op->attempt, now(), engine_.store()};
@@ -72,7 +72,7 @@ Future LiveExecution::childContext(DurableContext &ctx, std::string name, ChildF
   Begun b = begin(ctx, OpType::Context, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec && b.rec->settled()) { // finished before: its body is not run again
     op->settled = true;
     op->result = b.rec->outcome();
@@ -92,7 +92,7 @@ Callback LiveExecution::callback(DurableContext &ctx, std::string name, Callback
   Begun b = begin(ctx, OpType::Callback, std::move(name));
   if (b.dead)
     return Callback{Future(b.state), ""};
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     auto it = tokens_.find(op->id);
     std::string token = it == tokens_.end() ? "" : it->second;
@@ -136,7 +136,7 @@ Future LiveExecution::invoke(DurableContext &ctx, std::string name, std::string 
   Begun b = begin(ctx, OpType::Invoke, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     if (b.rec->settled()) {
       op->settled = true;
@@ -202,7 +202,7 @@ Future LiveExecution::wait(DurableContext &ctx, std::string name, std::chrono::m
   Begun b = begin(ctx, OpType::Wait, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     if (b.rec->settled()) {
       op->settled = true;
@@ -223,9 +223,10 @@ Future LiveExecution::wait(DurableContext &ctx, std::string name, std::chrono::m
 
 AnyFuture LiveExecution::any(DurableContext &ctx, std::string name, std::vector<Future> futures) {
   Begun b = begin(ctx, OpType::Any, std::move(name));
-  std::shared_ptr<OpState> op = b.state;
-  for (const Future &f : futures)
-    op->inputs.push_back(f.state());
+  OpRef op = b.state;
+  op->inputs.reserve(futures.size());
+  for (Future &f : futures)
+    op->inputs.push_back(f.takeState());
   if (b.dead)
     return AnyFuture(Future(op));
   if (b.rec && b.rec->settled()) {
@@ -271,9 +272,10 @@ Result LiveExecution::allResult(const OpState &comb) const {
 
 Future LiveExecution::all(DurableContext &ctx, std::string name, std::vector<Future> futures) {
   Begun b = begin(ctx, OpType::All, std::move(name));
-  std::shared_ptr<OpState> op = b.state;
-  for (const Future &f : futures)
-    op->inputs.push_back(f.state());
+  OpRef op = b.state;
+  op->inputs.reserve(futures.size());
+  for (Future &f : futures)
+    op->inputs.push_back(f.takeState());
   if (b.dead)
     return Future(op);
   if (b.rec && b.rec->settled()) {
@@ -319,7 +321,7 @@ void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
   auto it = pending_.find(comb.id);
   if (it == pending_.end())
     return;
-  std::shared_ptr<OpState> keep = it->second;
+  OpRef keep = it->second;
   if (comb.type == OpType::Any) {
     finishCombinator(keep, Result::success(json{{"index", index}}));
     return;
@@ -331,7 +333,7 @@ void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
     finishCombinator(keep, allResult(comb));
 }
 
-void LiveExecution::finishCombinator(const std::shared_ptr<OpState> &comb, Result result) {
+void LiveExecution::finishCombinator(const OpRef &comb, Result result) {
   // Stop listening to the inputs that have not settled (O(inputs), like registering).
   for (const auto &in : comb->inputs) {
     auto &ls = in->listeners;
@@ -364,7 +366,7 @@ void LiveExecution::settleFromStore(const OpRecord &rec) {
   auto it = pending_.find(rec.id);
   if (it == pending_.end())
     return;
-  std::shared_ptr<OpState> op = it->second;
+  OpRef op = it->second;
   if (op->type == OpType::Callback)
     check(timers::disarmOp(engine_.store(), record_.id, op->id));
   settle(op, rec.outcome());
@@ -373,7 +375,7 @@ void LiveExecution::settleFromStore(const OpRecord &rec) {
 void LiveExecution::onTimer(const TimerEntry &timer) {
   Store &store = engine_.store();
   auto it = pending_.find(timer.opId);
-  std::shared_ptr<OpState> op = it == pending_.end() ? nullptr : it->second;
+  OpRef op = it == pending_.end() ? nullptr : it->second;
   switch (timer.kind) {
   case TimerKind::Wait:
     if (!check(timers::disarm(store, record_.id, timer.opId, timer.kind)))
