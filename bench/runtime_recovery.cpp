@@ -70,4 +70,63 @@ static void BM_RecoverByReplay(benchmark::State &state) {
 }
 BENCHMARK(BM_RecoverByReplay)->Arg(10000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
+/// The worst case: `ops` - 1 steps in the root context, then a pending callback; every
+/// operation is matched against the journal on replay.
+static void BM_RecoverSequentialSteps(benchmark::State &state) {
+  int n = static_cast<int>(state.range(0));
+  std::string path = rbench::scratchStore("recovery-seq-" + std::to_string(n));
+  int bodies = 0;
+  auto orchestrator = [&bodies, n](DurableContext &ctx, const json &) -> Task<Result> {
+    for (int i = 0; i + 1 < n; ++i) {
+      Future f = ctx.step("step", [&bodies, i](StepContext &) {
+        ++bodies;
+        return Result::success(json{{"i", i}});
+      });
+      co_await f;
+    }
+    Callback cb = ctx.createCallback("last");
+    co_return co_await cb.future;
+  };
+  {
+    EngineOptions o;
+    o.storePath = path;
+    o.watchStore = false;
+    o.defaultOpBudget = n;
+    auto engine = Engine::open(o);
+    if (!engine) {
+      state.SkipWithError(llvm::toString(engine.takeError()).c_str());
+      return;
+    }
+    (*engine)->registerOrchestrator("seq", orchestrator);
+    if (!(*engine)->start({"run", "seq", {}})) {
+      state.SkipWithError("start failed");
+      return;
+    }
+  }
+  uint64_t replayed = 0;
+  for (auto _ : state) {
+    bodies = 0;
+    EngineOptions o;
+    o.storePath = path;
+    o.watchStore = false;
+    auto engine = Engine::open(o);
+    if (!engine) {
+      state.SkipWithError(llvm::toString(engine.takeError()).c_str());
+      return;
+    }
+    (*engine)->registerOrchestrator("seq", orchestrator);
+    if (llvm::Error e = (*engine)->resumeAll()) {
+      state.SkipWithError(llvm::toString(std::move(e)).c_str());
+      return;
+    }
+    replayed = (*engine)->stats().replayedOps;
+    if (bodies != 0)
+      state.SkipWithError("replay ran a step body");
+  }
+  state.counters["journal_ops"] = n;
+  state.counters["replayed_ops"] = static_cast<double>(replayed);
+  rbench::removeStore(path);
+}
+BENCHMARK(BM_RecoverSequentialSteps)->Arg(10000)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
 BENCHMARK_MAIN();

@@ -202,10 +202,13 @@ void LiveExecution::settle(const OpRef &op, Result result) {
   for (std::coroutine_handle<> h : op->waiters)
     ready_.push_back(h);
   op->waiters.clear();
+  if (op->slotSerial && anyPending(op->slotSerial))
+    onInputSettled(*op->slotAny, op->slotIndex, *op);
+  op->slotSerial = 0;
   auto listeners = std::move(op->listeners);
   op->listeners.clear();
   for (auto [comb, index] : listeners)
-    onInputSettled(*comb, index);
+    onInputSettled(*comb, index, *op);
 }
 
 // --- step ---

@@ -59,8 +59,8 @@ public:
   Future invoke(DurableContext &ctx, std::string name, std::string target, json input,
                 InvokeOptions options);
   Future wait(DurableContext &ctx, std::string name, std::chrono::milliseconds duration);
-  AnyFuture any(DurableContext &ctx, std::string name, std::vector<Future> futures);
-  Future all(DurableContext &ctx, std::string name, std::vector<Future> futures);
+  AnyFuture any(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
+  Future all(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
   TimeMs now() const;
 
 private:
@@ -80,7 +80,8 @@ private:
   void settle(const OpRef &op, Result result);
   void runStepAttempt(const OpRef &op, bool isNew);
   void finishCombinator(const OpRef &comb, Result result);
-  void onInputSettled(OpState &comb, uint32_t index);
+  void onInputSettled(OpState &comb, uint32_t index, const OpState &input);
+  bool anyPending(uint32_t serial) const { return serial < anyPending_.size() && anyPending_[serial]; }
   Result allResult(const OpState &comb) const;
   void destroyFrames();
 
@@ -101,6 +102,8 @@ private:
   llvm::StringMap<OpRef> pending_;
   std::deque<std::coroutine_handle<>> ready_;
   std::unordered_set<void *> frames_;
+  /// Pending `any` operations by serial (index 0 unused).
+  std::vector<bool> anyPending_ = {false};
 
   bool doomed_ = false;
   bool finished_ = false;

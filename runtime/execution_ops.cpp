@@ -221,26 +221,63 @@ Future LiveExecution::wait(DurableContext &ctx, std::string name, std::chrono::m
 
 // --- any / all ---
 
-AnyFuture LiveExecution::any(DurableContext &ctx, std::string name, std::vector<Future> futures) {
+AnyFuture LiveExecution::any(DurableContext &ctx, std::string name,
+                             const std::vector<Future> &futures) {
   Begun b = begin(ctx, OpType::Any, std::move(name));
   OpRef op = b.state;
-  op->inputs.reserve(futures.size());
-  for (Future &f : futures)
-    op->inputs.push_back(f.takeState());
   if (b.dead)
     return AnyFuture(Future(op));
   if (b.rec && b.rec->settled()) {
     op->settled = true;
     op->result = b.rec->outcome();
+    size_t index = op->result.ok() ? op->result.value().value("index", size_t(0)) : 0;
+    if (!op->result.ok())
+      op->winner = op->result;
+    else if (index < futures.size() && futures[index].state()->settled)
+      op->winner = futures[index].state()->result;
+    else
+      op->winner = Result::failure("any \"" + op->name + "\": the selected operation has not "
+                                   "settled on replay");
     return AnyFuture(Future(op));
   }
+  // One pass over the inputs: stop at the first settled one, else wait on each:
+  // through its waiter slot when that is free (a pointer store; the usual case, as the
+  // previous any of a loop has settled), else through its listener list. No input is
+  // reference-counted: pending inputs stay alive in pending_ while this any is pending.
+  // Slots written before a settled input is found stay stale (the serial never becomes
+  // pending).
+  uint32_t serial = static_cast<uint32_t>(anyPending_.size());
   std::optional<Result> now;
-  if (op->inputs.empty())
+  if (futures.empty())
     now = Result::failure("any \"" + op->name + "\" needs at least one operation");
-  for (size_t i = 0; i < op->inputs.size() && !now; ++i)
-    if (op->inputs[i]->settled)
+  for (size_t i = 0; i < futures.size() && !now; ++i) {
+    OpState &in = *futures[i].state();
+    if (in.settled) {
       now = Result::success(json{{"index", i}});
+      op->winner = in.result;
+    } else if (in.slotSerial && anyPending(in.slotSerial)) {
+      in.listeners.push_back({op.get(), static_cast<uint32_t>(i)});
+      op->listenedInputs.push_back(&in);
+    } else {
+      in.slotAny = op.get();
+      in.slotIndex = static_cast<uint32_t>(i);
+      in.slotSerial = serial;
+    }
+  }
   if (now) {
+    for (OpState *in : op->listenedInputs) {
+      auto &ls = in->listeners;
+      for (size_t k = 0; k < ls.size(); ++k)
+        if (ls[k].first == op.get()) {
+          ls[k] = ls.back();
+          ls.pop_back();
+          break;
+        }
+    }
+    op->listenedInputs.clear();
+    anyPending_.push_back(false); // the serial is used up, never pending
+    if (!now->ok())
+      op->winner = *now;
     if (b.rec)
       check(journal::settle(engine_.store(), record_.id, op->id, *now, this->now()).takeError());
     else
@@ -251,8 +288,8 @@ AnyFuture LiveExecution::any(DurableContext &ctx, std::string name, std::vector<
   }
   if (!b.rec)
     record(*op, OpStatus::Pending, std::nullopt);
-  for (size_t i = 0; i < op->inputs.size(); ++i)
-    op->inputs[i]->listeners.push_back({op.get(), static_cast<uint32_t>(i)});
+  op->anySerial = serial;
+  anyPending_.push_back(true);
   pending_[op->id] = op;
   return AnyFuture(Future(op));
 }
@@ -270,12 +307,12 @@ Result LiveExecution::allResult(const OpState &comb) const {
   return Result::success(std::move(values));
 }
 
-Future LiveExecution::all(DurableContext &ctx, std::string name, std::vector<Future> futures) {
+Future LiveExecution::all(DurableContext &ctx, std::string name, const std::vector<Future> &futures) {
   Begun b = begin(ctx, OpType::All, std::move(name));
   OpRef op = b.state;
   op->inputs.reserve(futures.size());
-  for (Future &f : futures)
-    op->inputs.push_back(f.takeState());
+  for (const Future &f : futures)
+    op->inputs.push_back(f.state());
   if (b.dead)
     return Future(op);
   if (b.rec && b.rec->settled()) {
@@ -315,7 +352,7 @@ Future LiveExecution::all(DurableContext &ctx, std::string name, std::vector<Fut
   return Future(op);
 }
 
-void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
+void LiveExecution::onInputSettled(OpState &comb, uint32_t index, const OpState &input) {
   if (comb.settled)
     return;
   auto it = pending_.find(comb.id);
@@ -323,6 +360,7 @@ void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
     return;
   OpRef keep = it->second;
   if (comb.type == OpType::Any) {
+    comb.winner = input.result;
     finishCombinator(keep, Result::success(json{{"index", index}}));
     return;
   }
@@ -334,15 +372,25 @@ void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
 }
 
 void LiveExecution::finishCombinator(const OpRef &comb, Result result) {
-  // Stop listening to the inputs that have not settled (O(inputs), like registering).
-  for (const auto &in : comb->inputs) {
-    auto &ls = in->listeners;
+  // Stop listening to the inputs that have not settled. An any's waiter slots need no
+  // cleanup: they become stale when its serial stops being pending.
+  auto unlisten = [&](OpState &in) {
+    auto &ls = in.listeners;
     for (size_t i = 0; i < ls.size(); ++i)
       if (ls[i].first == comb.get()) {
         ls[i] = ls.back();
         ls.pop_back();
         break;
       }
+  };
+  if (comb->type == OpType::Any) {
+    anyPending_[comb->anySerial] = false;
+    for (OpState *in : comb->listenedInputs)
+      unlisten(*in);
+    comb->listenedInputs.clear();
+  } else {
+    for (const auto &in : comb->inputs)
+      unlisten(*in);
   }
   Result journaled = comb->type == OpType::All && result.ok() ? Result::success(nullptr) : result;
   if (check(journal::settle(engine_.store(), record_.id, comb->id, journaled, now()).takeError()))
@@ -353,11 +401,7 @@ Selected AnyFuture::await_resume() const {
   const OpState &op = *op_.state();
   if (!op.result.ok())
     return Selected{0, op.result};
-  size_t index = op.result.value().value("index", size_t(0));
-  if (index >= op.inputs.size() || !op.inputs[index]->settled)
-    return Selected{index, Result::failure("any \"" + op.name + "\": the selected operation has "
-                                           "not settled on replay")};
-  return Selected{index, op.inputs[index]->result};
+  return Selected{op.result.value().value("index", size_t(0)), op.winner};
 }
 
 // --- events ---
@@ -460,11 +504,11 @@ Future DurableContext::invoke(std::string name, std::string target, json input, 
 Future DurableContext::wait(std::string name, std::chrono::milliseconds duration) {
   return exec_->wait(*this, std::move(name), duration);
 }
-AnyFuture DurableContext::any(std::string name, std::vector<Future> futures) {
-  return exec_->any(*this, std::move(name), std::move(futures));
+AnyFuture DurableContext::any(std::string name, const std::vector<Future> &futures) {
+  return exec_->any(*this, std::move(name), futures);
 }
-Future DurableContext::all(std::string name, std::vector<Future> futures) {
-  return exec_->all(*this, std::move(name), std::move(futures));
+Future DurableContext::all(std::string name, const std::vector<Future> &futures) {
+  return exec_->all(*this, std::move(name), futures);
 }
 const std::string &DurableContext::executionName() const { return exec_->record().name; }
 std::string_view DurableContext::contextId() const {

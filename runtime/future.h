@@ -57,6 +57,18 @@ struct OpState : llvm::RefCountedBase<OpState> {
   // any / all: the operations combined, and how many have not settled yet.
   std::vector<OpRef> inputs;
   size_t remaining = 0;
+
+  // any: the winner's outcome; its serial while pending (see LiveExecution::any).
+  Result winner;
+  uint32_t anySerial = 0;
+  /// Inputs where this any could not use the waiter slot and registered a listener.
+  llvm::SmallVector<OpState *, 0> listenedInputs;
+
+  /// The one `any` waiting on this operation through the fast slot: valid while the
+  /// execution says `slotSerial` is pending (a settled any leaves a stale slot behind).
+  OpState *slotAny = nullptr;
+  uint32_t slotIndex = 0;
+  uint32_t slotSerial = 0;
 };
 
 /// A handle on a durable operation. `co_await future` gives its `Result`, suspending
