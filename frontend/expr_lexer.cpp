@@ -114,6 +114,7 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
     auto tk = static_cast<TokenKind>(k);
     switch (tk) {
     case TokenKind::Separator:
+    case TokenKind::Dereference: // `a..b`: the second dot starts a (bad) number
     case TokenKind::StartGroup:
     case TokenKind::StartIndex:
     case TokenKind::Not:
@@ -210,8 +211,14 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       else if (c == '|' && d == '|')
         k = TokenKind::Or, len = 2;
       else {
-        Token &t = push(TokenKind::Unexpected, i, 1);
-        t.text = std::string(1, c);
+        // A lone `=`, `&` or `|` is read like an identifier, to the next boundary
+        // after it (`=2` in `1 =2`), which GitHub then rejects.
+        size_t j = i + 1;
+        if (c == '=' || c == '&' || c == '|')
+          while (j < n && !isBoundary(e[j]))
+            ++j;
+        Token &t = push(TokenKind::Unexpected, i, j - i);
+        t.text = e.slice(i, j).str();
         return out;
       }
       push(k, i, len);

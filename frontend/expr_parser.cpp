@@ -3,6 +3,9 @@
 
 #include "frontend/expr_lexer.h"
 
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
 #include <climits>
 
 namespace frontend {
@@ -43,6 +46,8 @@ public:
     return e;
   }
   ExprError error;
+  /// How many parentheses directly wrap each node (GitHub counts them as depth).
+  llvm::DenseMap<const Expr *, unsigned> groups;
 
 private:
   const Token *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
@@ -59,11 +64,21 @@ private:
   [[noreturn]] void failAt(const Token &t, llvm::StringRef what) {
     fail(what.str() + ": '" + lexeme(t) + "'", t.pos);
   }
+  /// An operand was expected but the input ended: GitHub names the last token.
   [[noreturn]] void failEnd() {
     if (toks_.empty())
       fail("Unexpected end of expression", -1);
     const Token &last = toks_.back();
     failAt(last, "Unexpected end of expression");
+  }
+  /// A specific token was expected but the input ended: GitHub reports the EOF
+  /// token, which sits where the last token (or trailing blank) starts.
+  [[noreturn]] void failEOF() {
+    int64_t pos = toks_.empty() ? 0 : toks_.back().pos;
+    if (!src_.empty() && (src_.back() == ' ' || src_.back() == '\t' || src_.back() == '\n' ||
+                          src_.back() == '\r'))
+      pos = static_cast<int64_t>(src_.size()) - 1;
+    fail("Unexpected symbol: 'EOF'", pos);
   }
   const Token &next() {
     if (i_ >= toks_.size())
@@ -72,17 +87,20 @@ private:
   }
   void expect(TokenKind k) {
     if (i_ >= toks_.size())
-      failEnd();
+      failEOF();
     if (toks_[i_].kind != k)
       failAt(toks_[i_], "Unexpected symbol");
     ++i_;
   }
 
+  /// Bounds the parser's recursion (the stack), not the tree depth GitHub limits,
+  /// which is checked on the finished tree (see treeDepth); nested groups, which
+  /// add no tree depth, may recurse up to four times the limit.
   struct DepthGuard {
     Parser &p;
-    DepthGuard(Parser &p, const Token &t) : p(p) {
-      if (++p.depth_ > p.opts_.maxDepth)
-        p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), t.pos);
+    DepthGuard(Parser &p, const Token &) : p(p) {
+      if (++p.depth_ > 4 * p.opts_.maxDepth + 8)
+        p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), -1);
     }
     ~DepthGuard() { --p.depth_; }
   };
@@ -150,7 +168,11 @@ private:
       e->args.push_back(parseUnary());
       return e;
     }
-    return parsePostfix(parsePrimary());
+    postfixAllowed_ = false;
+    ExprPtr e = parsePrimary();
+    if (!postfixAllowed_)
+      return e; // GitHub indexes only groups, calls and named values
+    return parsePostfix(std::move(e));
   }
 
   ExprPtr parsePostfix(ExprPtr e) {
@@ -158,6 +180,8 @@ private:
       if (at(TokenKind::Dereference)) {
         const Token &dot = next();
         DepthGuard g(*this, dot);
+        if (i_ >= toks_.size())
+          failEOF();
         const Token &t = next();
         if (t.kind == TokenKind::PropertyName) {
           auto p = node(ExprOp::Property, t);
@@ -239,14 +263,22 @@ private:
         failAt(t, "Unrecognized named-value");
       auto e = node(ExprOp::Context, t);
       e->text = t.text;
+      postfixAllowed_ = true;
       return e;
     }
-    case TokenKind::Function:
-      return parseCall(t);
+    case TokenKind::Function: {
+      ExprPtr call = parseCall(t);
+      postfixAllowed_ = true;
+      return call;
+    }
     case TokenKind::StartGroup: {
       DepthGuard g(*this, t);
       ExprPtr e = parseOr();
+      if (i_ >= toks_.size())
+        failEnd();
       expect(TokenKind::EndGroup);
+      postfixAllowed_ = true;
+      ++groups[e.get()]; // a group counts as one level of depth
       return e;
     }
     default:
@@ -280,6 +312,8 @@ private:
         failAt(t, "Too few parameters supplied");
       if (e->args.size() > sig->maxArgs)
         failAt(t, "Too many parameters supplied");
+      if (llvm::StringRef(sig->name).equals_insensitive("case") && e->args.size() % 2 == 0)
+        failAt(t, "Even number of parameters supplied, requires an odd number of parameters");
     }
     return e;
   }
@@ -289,7 +323,32 @@ private:
   const ExprParseOptions &opts_;
   size_t i_ = 0;
   unsigned depth_ = 0;
+  bool postfixAllowed_ = false;
 };
+
+/// GitHub's expression depth: the height of the tree, leaves counting 1, where a
+/// chain of the same logical operator (`a && b && c`) is one n-ary node and each
+/// pair of parentheses adds one.
+unsigned treeDepth(const Expr &e, const llvm::DenseMap<const Expr *, unsigned> &groups) {
+  auto wrap = [&](const Expr &x) {
+    auto it = groups.find(&x);
+    return it == groups.end() ? 0u : it->second;
+  };
+  unsigned m = 0;
+  if (e.op == ExprOp::And || e.op == ExprOp::Or) {
+    // Walk down the left spine of the chain without recursing on it.
+    const Expr *cur = &e;
+    while (cur->op == e.op && (cur == &e || wrap(*cur) == 0)) {
+      m = std::max(m, treeDepth(*cur->args[1], groups));
+      cur = cur->args[0].get();
+    }
+    m = std::max(m, treeDepth(*cur, groups));
+    return m + 1 + wrap(e);
+  }
+  for (const auto &a : e.args)
+    m = std::max(m, treeDepth(*a, groups));
+  return m + 1 + wrap(e);
+}
 
 } // namespace
 
@@ -317,6 +376,12 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
   } catch (const ParseFailure &) {
     out.ast.reset();
     out.error = p.error;
+    return out;
+  }
+  if (treeDepth(*out.ast, p.groups) > opts.maxDepth) {
+    out.ast.reset();
+    out.error = ir::ExprError{ir::ExprError::Kind::Parsing,
+                              "Exceeded max expression depth " + std::to_string(opts.maxDepth), -1};
   }
   return out;
 }

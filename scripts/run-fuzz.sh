@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target under fuzz/ for a time budget, starting from its seed
+# corpus (fuzz/corpus/<target>/, when present). Usage: scripts/run-fuzz.sh BUILD_DIR [SECONDS]
+# New inputs go to fuzz/corpus-<target>/ (git-ignored); crashes to BUILD_DIR/fuzz-artifacts/.
+# Exits non-zero when a target finds a crash, leak or timeout.
+set -euo pipefail
+build=${1:-build-fuzz}
+seconds=${2:-60}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+artifacts="$build/fuzz-artifacts"
+mkdir -p "$artifacts"
+status=0
+for src in "$root"/fuzz/*.cpp; do
+  name=$(basename "$src" .cpp)
+  bin="$build/bin/$name"
+  if [ ! -x "$bin" ]; then
+    echo "run-fuzz: $bin is missing (build with 'make fuzz')" >&2
+    status=1
+    continue
+  fi
+  work="$root/fuzz/corpus-$name"
+  mkdir -p "$work"
+  seeds=()
+  [ -d "$root/fuzz/corpus/$name" ] && seeds+=("$root/fuzz/corpus/$name")
+  echo "run-fuzz: $name for ${seconds}s"
+  if ! "$bin" "$work" "${seeds[@]}" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$name-" \
+      >"$build/fuzz-$name.log" 2>&1; then
+    echo "run-fuzz: $name FAILED; see $build/fuzz-$name.log and $artifacts/" >&2
+    tail -40 "$build/fuzz-$name.log" >&2
+    status=1
+  else
+    grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' "$build/fuzz-$name.log" || true
+  fi
+done
+exit $status
