@@ -73,6 +73,14 @@ TEST(Store, ASecondEngineOnTheSameStoreIsRefused) {
             std::string::npos);
 }
 
+TEST(Store, AnEngineCreatesTheStoreDirectory) {
+  rtest::TempDir dir;
+  FakeClock clock;
+  auto engine = rtest::openEngine(dir.file(".ci-exec/nested/state.db"), &clock);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_TRUE(std::filesystem::exists(dir.file(".ci-exec/nested/state.db")));
+}
+
 TEST(TriggerQueue, ItemsAreLeasedRetriedAndDeadLetteredAfterTheirAttempts) {
   rtest::TempDir dir;
   auto store = takeOrFail(Store::open(dir.file("s.db")));
