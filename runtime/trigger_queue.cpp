@@ -45,6 +45,20 @@ llvm::Expected<int64_t> TriggerQueue::enqueue(const json &payload, int maxAttemp
 }
 
 llvm::Expected<std::optional<TriggerItem>> TriggerQueue::lease(TimeMs now, int64_t visibilityMs) {
+  // Two consumers must never lease the same item: pick and update in one transaction.
+  if (!store_.inTransaction()) {
+    std::optional<TriggerItem> out;
+    llvm::Error e = store_.transact([&]() -> llvm::Error {
+      llvm::Expected<std::optional<TriggerItem>> item = lease(now, visibilityMs);
+      if (!item)
+        return item.takeError();
+      out = std::move(*item);
+      return llvm::Error::success();
+    });
+    if (e)
+      return e;
+    return out;
+  }
   // Expired leases that used their last attempt go to the dead letters first.
   if (llvm::Error e = store_
                           .stmt("UPDATE triggers SET status = 'dead', updated_ms = ?, last_error = "

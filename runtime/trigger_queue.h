@@ -36,7 +36,7 @@ public:
 
   llvm::Expected<int64_t> enqueue(const json &payload, int maxAttempts, TimeMs now);
   /// The oldest visible item, leased for `visibilityMs` (its attempt count goes up);
-  /// none if nothing is visible. Items whose lease expired on their last attempt are
+  /// none if nothing is visible. Atomic: runs in its own transaction unless one is open. Items whose lease expired on their last attempt are
   /// dead-lettered here.
   llvm::Expected<std::optional<TriggerItem>> lease(TimeMs now, int64_t visibilityMs);
   /// Marks a leased item done.
