@@ -6,6 +6,9 @@
 #include "runtime/inbox.h"
 #include "runtime/journal.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -17,6 +20,11 @@ namespace runtime {
 llvm::Expected<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   std::unique_ptr<Engine> engine(new Engine(std::move(options)));
   const std::string &path = engine->options_.storePath;
+  llvm::StringRef dir = llvm::sys::path::parent_path(path);
+  if (!dir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return llvm::createStringError(ec, "cannot create the store directory %s: %s",
+                                     dir.str().c_str(), ec.message().c_str());
   if (engine->options_.exclusive) {
     std::string lockPath = path + ".lock";
     engine->lockFd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

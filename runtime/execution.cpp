@@ -79,7 +79,7 @@ DetachedTask LiveExecution::runRoot(const OrchestratorFn *fn, DurableContext *ct
   }
 }
 
-DetachedTask LiveExecution::runChild(DurableContext *ctx, ChildFn fn, std::shared_ptr<OpState> op) {
+DetachedTask LiveExecution::runChild(DurableContext *ctx, ChildFn fn, OpRef op) {
   Result result;
   try {
     Task<Result> task = fn(*ctx);
@@ -126,7 +126,7 @@ bool LiveExecution::check(llvm::Error error) {
 
 LiveExecution::Begun LiveExecution::begin(DurableContext &ctx, OpType type, std::string name) {
   Begun b;
-  b.state = std::make_shared<OpState>();
+  b.state = llvm::makeIntrusiveRefCnt<OpState>();
   b.state->doomed = &doomed_;
   b.state->type = type;
   b.state->name = std::move(name);
@@ -192,7 +192,7 @@ void LiveExecution::record(const OpState &op, OpStatus status, const std::option
   check(journal::insert(engine_.store(), record_.id, rec));
 }
 
-void LiveExecution::settle(const std::shared_ptr<OpState> &op, Result result) {
+void LiveExecution::settle(const OpRef &op, Result result) {
   if (op->settled)
     return;
   op->settled = true;
@@ -202,10 +202,13 @@ void LiveExecution::settle(const std::shared_ptr<OpState> &op, Result result) {
   for (std::coroutine_handle<> h : op->waiters)
     ready_.push_back(h);
   op->waiters.clear();
+  if (op->slotSerial && anyPending(op->slotSerial))
+    onInputSettled(*op->slotAny, op->slotIndex, *op);
+  op->slotSerial = 0;
   auto listeners = std::move(op->listeners);
   op->listeners.clear();
   for (auto [comb, index] : listeners)
-    onInputSettled(*comb, index);
+    onInputSettled(*comb, index, *op);
 }
 
 // --- step ---

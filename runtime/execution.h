@@ -59,14 +59,14 @@ public:
   Future invoke(DurableContext &ctx, std::string name, std::string target, json input,
                 InvokeOptions options);
   Future wait(DurableContext &ctx, std::string name, std::chrono::milliseconds duration);
-  AnyFuture any(DurableContext &ctx, std::string name, std::vector<Future> futures);
-  Future all(DurableContext &ctx, std::string name, std::vector<Future> futures);
+  AnyFuture any(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
+  Future all(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
   TimeMs now() const;
 
 private:
   /// A new operation: its state and, when replaying, its journal row.
   struct Begun {
-    std::shared_ptr<OpState> state;
+    OpRef state;
     std::optional<OpRecord> rec;
     bool dead = false; ///< the execution is doomed: a future that never settles
   };
@@ -77,15 +77,16 @@ private:
   /// Writes a new journal row for `op`.
   void record(const OpState &op, OpStatus status, const std::optional<Result> &outcome,
               std::optional<std::string> detail = std::nullopt);
-  void settle(const std::shared_ptr<OpState> &op, Result result);
-  void runStepAttempt(const std::shared_ptr<OpState> &op, bool isNew);
-  void finishCombinator(const std::shared_ptr<OpState> &comb, Result result);
-  void onInputSettled(OpState &comb, uint32_t index);
+  void settle(const OpRef &op, Result result);
+  void runStepAttempt(const OpRef &op, bool isNew);
+  void finishCombinator(const OpRef &comb, Result result);
+  void onInputSettled(OpState &comb, uint32_t index, const OpState &input);
+  bool anyPending(uint32_t serial) const { return serial < anyPending_.size() && anyPending_[serial]; }
   Result allResult(const OpState &comb) const;
   void destroyFrames();
 
   DetachedTask runRoot(const OrchestratorFn *fn, DurableContext *ctx);
-  DetachedTask runChild(DurableContext *ctx, ChildFn fn, std::shared_ptr<OpState> op);
+  DetachedTask runChild(DurableContext *ctx, ChildFn fn, OpRef op);
 
   Engine &engine_;
   ExecutionRecord record_;
@@ -98,9 +99,11 @@ private:
   int64_t maxSeq_ = 0;
 
   std::deque<std::unique_ptr<DurableContext>> contexts_;
-  llvm::StringMap<std::shared_ptr<OpState>> pending_;
+  llvm::StringMap<OpRef> pending_;
   std::deque<std::coroutine_handle<>> ready_;
   std::unordered_set<void *> frames_;
+  /// Pending `any` operations by serial (index 0 unused).
+  std::vector<bool> anyPending_ = {false};
 
   bool doomed_ = false;
   bool finished_ = false;

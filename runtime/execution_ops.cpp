@@ -14,7 +14,7 @@ Future LiveExecution::step(DurableContext &ctx, std::string name, StepFn fn, Ste
   Begun b = begin(ctx, OpType::Step, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec && b.rec->settled()) {
     op->settled = true;
     op->result = b.rec->outcome();
@@ -31,7 +31,7 @@ Future LiveExecution::step(DurableContext &ctx, std::string name, StepFn fn, Ste
   return Future(op);
 }
 
-void LiveExecution::runStepAttempt(const std::shared_ptr<OpState> &op, bool isNew) {
+void LiveExecution::runStepAttempt(const OpRef &op, bool isNew) {
   ++op->attempt;
   ++engine_.mutableStats().stepRuns;
   StepContext sc{record_.name, op->id, op->attempt, now(), engine_.store()};
@@ -72,7 +72,7 @@ Future LiveExecution::childContext(DurableContext &ctx, std::string name, ChildF
   Begun b = begin(ctx, OpType::Context, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec && b.rec->settled()) { // finished before: its body is not run again
     op->settled = true;
     op->result = b.rec->outcome();
@@ -92,7 +92,7 @@ Callback LiveExecution::callback(DurableContext &ctx, std::string name, Callback
   Begun b = begin(ctx, OpType::Callback, std::move(name));
   if (b.dead)
     return Callback{Future(b.state), ""};
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     auto it = tokens_.find(op->id);
     std::string token = it == tokens_.end() ? "" : it->second;
@@ -136,7 +136,7 @@ Future LiveExecution::invoke(DurableContext &ctx, std::string name, std::string 
   Begun b = begin(ctx, OpType::Invoke, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     if (b.rec->settled()) {
       op->settled = true;
@@ -202,7 +202,7 @@ Future LiveExecution::wait(DurableContext &ctx, std::string name, std::chrono::m
   Begun b = begin(ctx, OpType::Wait, std::move(name));
   if (b.dead)
     return Future(b.state);
-  std::shared_ptr<OpState> op = b.state;
+  OpRef op = b.state;
   if (b.rec) {
     if (b.rec->settled()) {
       op->settled = true;
@@ -219,152 +219,13 @@ Future LiveExecution::wait(DurableContext &ctx, std::string name, std::chrono::m
   return Future(op);
 }
 
-// --- any / all ---
-
-AnyFuture LiveExecution::any(DurableContext &ctx, std::string name, std::vector<Future> futures) {
-  Begun b = begin(ctx, OpType::Any, std::move(name));
-  std::shared_ptr<OpState> op = b.state;
-  for (const Future &f : futures)
-    op->inputs.push_back(f.state());
-  if (b.dead)
-    return AnyFuture(Future(op));
-  if (b.rec && b.rec->settled()) {
-    op->settled = true;
-    op->result = b.rec->outcome();
-    return AnyFuture(Future(op));
-  }
-  std::optional<Result> now;
-  if (op->inputs.empty())
-    now = Result::failure("any \"" + op->name + "\" needs at least one operation");
-  for (size_t i = 0; i < op->inputs.size() && !now; ++i)
-    if (op->inputs[i]->settled)
-      now = Result::success(json{{"index", i}});
-  if (now) {
-    if (b.rec)
-      check(journal::settle(engine_.store(), record_.id, op->id, *now, this->now()).takeError());
-    else
-      record(*op, now->ok() ? OpStatus::Succeeded : OpStatus::Failed, *now);
-    op->settled = true;
-    op->result = std::move(*now);
-    return AnyFuture(Future(op));
-  }
-  if (!b.rec)
-    record(*op, OpStatus::Pending, std::nullopt);
-  for (size_t i = 0; i < op->inputs.size(); ++i)
-    op->inputs[i]->listeners.push_back({op.get(), static_cast<uint32_t>(i)});
-  pending_[op->id] = op;
-  return AnyFuture(Future(op));
-}
-
-Result LiveExecution::allResult(const OpState &comb) const {
-  json values = json::array();
-  for (const auto &in : comb.inputs) {
-    if (!in->settled)
-      return Result::failure("all \"" + comb.name + "\": operation " + in->id +
-                             " has not settled on replay");
-    if (!in->result.ok())
-      return in->result;
-    values.push_back(in->result.value());
-  }
-  return Result::success(std::move(values));
-}
-
-Future LiveExecution::all(DurableContext &ctx, std::string name, std::vector<Future> futures) {
-  Begun b = begin(ctx, OpType::All, std::move(name));
-  std::shared_ptr<OpState> op = b.state;
-  for (const Future &f : futures)
-    op->inputs.push_back(f.state());
-  if (b.dead)
-    return Future(op);
-  if (b.rec && b.rec->settled()) {
-    op->settled = true;
-    // The values are not journaled twice: they are the inputs' recorded results.
-    op->result = b.rec->status == OpStatus::Failed ? b.rec->outcome() : allResult(*op);
-    return Future(op);
-  }
-  std::optional<Result> now;
-  size_t remaining = 0;
-  for (const auto &in : op->inputs) {
-    if (in->settled && !in->result.ok()) {
-      now = in->result;
-      break;
-    }
-    remaining += !in->settled;
-  }
-  if (!now && remaining == 0)
-    now = allResult(*op);
-  if (now) {
-    Result journaled = now->ok() ? Result::success(nullptr) : *now;
-    if (b.rec)
-      check(journal::settle(engine_.store(), record_.id, op->id, journaled, this->now()).takeError());
-    else
-      record(*op, now->ok() ? OpStatus::Succeeded : OpStatus::Failed, journaled);
-    op->settled = true;
-    op->result = std::move(*now);
-    return Future(op);
-  }
-  if (!b.rec)
-    record(*op, OpStatus::Pending, std::nullopt);
-  op->remaining = remaining;
-  for (size_t i = 0; i < op->inputs.size(); ++i)
-    if (!op->inputs[i]->settled)
-      op->inputs[i]->listeners.push_back({op.get(), static_cast<uint32_t>(i)});
-  pending_[op->id] = op;
-  return Future(op);
-}
-
-void LiveExecution::onInputSettled(OpState &comb, uint32_t index) {
-  if (comb.settled)
-    return;
-  auto it = pending_.find(comb.id);
-  if (it == pending_.end())
-    return;
-  std::shared_ptr<OpState> keep = it->second;
-  if (comb.type == OpType::Any) {
-    finishCombinator(keep, Result::success(json{{"index", index}}));
-    return;
-  }
-  const Result &in = comb.inputs[index]->result;
-  if (!in.ok())
-    finishCombinator(keep, in);
-  else if (--comb.remaining == 0)
-    finishCombinator(keep, allResult(comb));
-}
-
-void LiveExecution::finishCombinator(const std::shared_ptr<OpState> &comb, Result result) {
-  // Stop listening to the inputs that have not settled (O(inputs), like registering).
-  for (const auto &in : comb->inputs) {
-    auto &ls = in->listeners;
-    for (size_t i = 0; i < ls.size(); ++i)
-      if (ls[i].first == comb.get()) {
-        ls[i] = ls.back();
-        ls.pop_back();
-        break;
-      }
-  }
-  Result journaled = comb->type == OpType::All && result.ok() ? Result::success(nullptr) : result;
-  if (check(journal::settle(engine_.store(), record_.id, comb->id, journaled, now()).takeError()))
-    settle(comb, std::move(result));
-}
-
-Selected AnyFuture::await_resume() const {
-  const OpState &op = *op_.state();
-  if (!op.result.ok())
-    return Selected{0, op.result};
-  size_t index = op.result.value().value("index", size_t(0));
-  if (index >= op.inputs.size() || !op.inputs[index]->settled)
-    return Selected{index, Result::failure("any \"" + op.name + "\": the selected operation has "
-                                           "not settled on replay")};
-  return Selected{index, op.inputs[index]->result};
-}
-
 // --- events ---
 
 void LiveExecution::settleFromStore(const OpRecord &rec) {
   auto it = pending_.find(rec.id);
   if (it == pending_.end())
     return;
-  std::shared_ptr<OpState> op = it->second;
+  OpRef op = it->second;
   if (op->type == OpType::Callback)
     check(timers::disarmOp(engine_.store(), record_.id, op->id));
   settle(op, rec.outcome());
@@ -373,7 +234,7 @@ void LiveExecution::settleFromStore(const OpRecord &rec) {
 void LiveExecution::onTimer(const TimerEntry &timer) {
   Store &store = engine_.store();
   auto it = pending_.find(timer.opId);
-  std::shared_ptr<OpState> op = it == pending_.end() ? nullptr : it->second;
+  OpRef op = it == pending_.end() ? nullptr : it->second;
   switch (timer.kind) {
   case TimerKind::Wait:
     if (!check(timers::disarm(store, record_.id, timer.opId, timer.kind)))
@@ -458,11 +319,11 @@ Future DurableContext::invoke(std::string name, std::string target, json input, 
 Future DurableContext::wait(std::string name, std::chrono::milliseconds duration) {
   return exec_->wait(*this, std::move(name), duration);
 }
-AnyFuture DurableContext::any(std::string name, std::vector<Future> futures) {
-  return exec_->any(*this, std::move(name), std::move(futures));
+AnyFuture DurableContext::any(std::string name, const std::vector<Future> &futures) {
+  return exec_->any(*this, std::move(name), futures);
 }
-Future DurableContext::all(std::string name, std::vector<Future> futures) {
-  return exec_->all(*this, std::move(name), std::move(futures));
+Future DurableContext::all(std::string name, const std::vector<Future> &futures) {
+  return exec_->all(*this, std::move(name), futures);
 }
 const std::string &DurableContext::executionName() const { return exec_->record().name; }
 std::string_view DurableContext::contextId() const {

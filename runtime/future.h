@@ -4,6 +4,7 @@
 #include "runtime/journal.h"
 #include "runtime/result.h"
 
+#include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <coroutine>
@@ -15,6 +16,10 @@
 namespace runtime {
 
 struct StepContext;
+struct OpState;
+/// Operations are shared by futures and their execution within one thread: the
+/// reference count is not atomic (any() over thousands of futures copies many).
+using OpRef = llvm::IntrusiveRefCntPtr<OpState>;
 using StepFn = std::function<Result(StepContext &)>;
 
 /// How a failing step is retried: attempt n+1 starts `initialDelayMs * backoffRate^(n-1)`
@@ -33,7 +38,7 @@ struct RetryPolicy {
 /// The in-memory state of one operation, shared by its futures and the execution.
 /// It settles once; settling resumes the coroutines awaiting it and informs the
 /// any/all operations listening to it.
-struct OpState {
+struct OpState : llvm::RefCountedBase<OpState> {
   const bool *doomed = nullptr; ///< the owning execution's "doomed" flag
   std::string id;
   OpType type = OpType::Step;
@@ -50,8 +55,20 @@ struct OpState {
   int attempt = 0;
 
   // any / all: the operations combined, and how many have not settled yet.
-  std::vector<std::shared_ptr<OpState>> inputs;
+  std::vector<OpRef> inputs;
   size_t remaining = 0;
+
+  // any: the winner's outcome; its serial while pending (see LiveExecution::any).
+  Result winner;
+  uint32_t anySerial = 0;
+  /// Inputs where this any could not use the waiter slot and registered a listener.
+  llvm::SmallVector<OpState *, 0> listenedInputs;
+
+  /// The one `any` waiting on this operation through the fast slot: valid while the
+  /// execution says `slotSerial` is pending (a settled any leaves a stale slot behind).
+  OpState *slotAny = nullptr;
+  uint32_t slotIndex = 0;
+  uint32_t slotSerial = 0;
 };
 
 /// A handle on a durable operation. `co_await future` gives its `Result`, suspending
@@ -60,7 +77,7 @@ struct OpState {
 class Future {
 public:
   Future() = default;
-  explicit Future(std::shared_ptr<OpState> state) : state_(std::move(state)) {}
+  explicit Future(OpRef state) : state_(std::move(state)) {}
   /// The positional operation id ("3", "3-2").
   const std::string &id() const { return state_->id; }
   bool valid() const { return state_ != nullptr; }
@@ -74,10 +91,11 @@ public:
   }
   Result await_resume() const { return state_->result; }
 
-  const std::shared_ptr<OpState> &state() const { return state_; }
+  const OpRef &state() const { return state_; }
+  OpRef takeState() { return std::move(state_); }
 
 private:
-  std::shared_ptr<OpState> state_;
+  OpRef state_;
 };
 
 /// What `co_await ctx.any(...)` gives: the index of the first operation to settle

@@ -363,4 +363,54 @@ TEST(Engine, AStepThatKeepsFailingFailsWithItsLastError) {
   EXPECT_EQ(runs, 3);
 }
 
+TEST(Engine, NondeterminismInsideAChildContextNamesTheContext) {
+  // The child context "job" (operation 1) changed its second operation.
+  rtest::TempDir dir;
+  FakeClock clock;
+  auto version = [](bool renamed) -> OrchestratorFn {
+    return [renamed](DurableContext &ctx, const json &) -> Task<Result> {
+      Future job = ctx.runInChildContext("job", [renamed](DurableContext &child) -> Task<Result> {
+        Future a = child.step("prepare", [](StepContext &) { return Result::success(); });
+        co_await a;
+        Callback cb = child.createCallback(renamed ? "finished" : "done");
+        co_return co_await cb.future;
+      });
+      co_return co_await job;
+    };
+  };
+  {
+    auto engine = rtest::openEngine(dir.file("s.db"), &clock);
+    engine->registerOrchestrator("f", version(false));
+    takeOrFail(engine->start({"e", "f", {}}));
+  }
+  auto engine = rtest::openEngine(dir.file("s.db"), &clock);
+  engine->registerOrchestrator("f", version(true));
+  ASSERT_OK(engine->resumeAll());
+  auto rec = *takeOrFail(engine->execution("e"));
+  ASSERT_EQ(rec.status, ExecStatus::Failed);
+  EXPECT_EQ(*rec.error, "nondeterminism in execution \"e\": operation 2 of child context 1 (id 1-2) "
+                        "is recorded in the journal as callback \"done\", but the orchestrator now "
+                        "starts callback \"finished\" (the name differs); an orchestrator must "
+                        "create the same operations in the same order on replay");
+}
+
+TEST(Engine, ACompletionThroughTheInboxResumesALiveExecutionWithoutReplay) {
+  // Another process completes the callback; the engine that holds the execution in
+  // memory resumes it directly (no hydration) and deletes the inbox entry.
+  rtest::TempDir dir;
+  FakeClock clock;
+  auto engine = rtest::openEngine(dir.file("s.db"), &clock);
+  Counters c;
+  std::string token;
+  engine->registerOrchestrator("flow", approvalFlow(c, &token));
+  takeOrFail(engine->start({"e", "flow", json{{"x", 2}}}));
+  ASSERT_OK(callbacks::deliverTo(dir.file("s.db"), token, Result::success(1), clock));
+  ASSERT_OK(engine->runUntilIdle());
+  auto rec = *takeOrFail(engine->execution("e"));
+  ASSERT_EQ(rec.status, ExecStatus::Succeeded) << rec.error.value_or("");
+  EXPECT_EQ(rec.outcome().value(), (json{{"sum", 5}}));
+  EXPECT_EQ(engine->stats().hydrations, 0u);
+  EXPECT_EQ(c.runs["a"], 1);
+}
+
 } // namespace
