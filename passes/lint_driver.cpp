@@ -13,11 +13,8 @@ namespace passes {
 
 llvm::Expected<std::unique_ptr<Linter>> Linter::create(LintOptions opts) {
   KindSelection probe;
-  for (const std::string &k : opts.enable)
-    if (llvm::Error e = probe.set(k, true))
-      return e;
-  for (const std::string &k : opts.disable)
-    if (llvm::Error e = probe.set(k, false))
+  for (const auto &[k, on] : opts.kindSwitches)
+    if (llvm::Error e = probe.set(k, on))
       return e;
   std::unique_ptr<Linter> l(new Linter(std::move(opts)));
   for (const std::string &pat : l->opts_.ignorePatterns) {
@@ -82,10 +79,8 @@ const LintProject &Linter::projectFor(llvm::StringRef path) {
     llvm::consumeError(p.kinds.set(k, true));
   for (const std::string &k : p.config.disable)
     llvm::consumeError(p.kinds.set(k, false));
-  for (const std::string &k : opts_.enable)
-    llvm::consumeError(p.kinds.set(k, true));
-  for (const std::string &k : opts_.disable)
-    llvm::consumeError(p.kinds.set(k, false));
+  for (const auto &[k, on] : opts_.kindSwitches)
+    llvm::consumeError(p.kinds.set(k, on));
   return p;
 }
 

@@ -32,8 +32,9 @@
 namespace passes {
 
 struct LintOptions {
-  std::vector<std::string> enable;         ///< --enable KIND (after the config's)
-  std::vector<std::string> disable;        ///< --disable KIND (after the config's)
+  /// --enable KIND (true) / --disable KIND (false) in command-line order,
+  /// applied after the config file's enable/disable; `all` names every kind.
+  std::vector<std::pair<std::string, bool>> kindSwitches;
   std::vector<std::string> ignorePatterns; ///< --ignore REGEX, searched in messages
   /// Run shellcheck/pyflakes when installed; false with --no-shellcheck.
   bool externalTools = true;

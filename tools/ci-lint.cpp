@@ -25,7 +25,7 @@ repository's action.yml files. '-' reads standard input.
 
 options:
   --format=FORMAT        text (default), json, sarif, github, actionlint
-  --enable KIND          report KIND (repeatable; 'all' for every kind)
+  --enable KIND          report KIND (repeatable; 'all' for every kind; applied in order)
   --disable KIND         do not report KIND (repeatable; 'all' for every kind)
   --ignore REGEX         drop diagnostics whose message matches REGEX (repeatable)
   --config FILE          config file (default: ROOT/.github/ci-lint.yaml)
@@ -91,10 +91,8 @@ int main(int argc, char **argv) {
                a == "--color" || a == "-j" || a == "--jobs") {
       if (!take(v))
         return usageError(a + " needs a value");
-      if (a == "--enable")
-        opts.enable.push_back(v);
-      else if (a == "--disable")
-        opts.disable.push_back(v);
+      if (a == "--enable" || a == "--disable")
+        opts.kindSwitches.emplace_back(v, a == "--enable");
       else if (a == "--ignore")
         opts.ignorePatterns.push_back(v);
       else if (a == "--config")
