@@ -204,9 +204,13 @@ static bool placeMatches(llvm::StringRef place, llvm::ArrayRef<std::string> path
 std::vector<const WorkflowKey *> keysAt(llvm::ArrayRef<std::string> path, bool action) {
   std::vector<const WorkflowKey *> out;
   llvm::ArrayRef<WorkflowKey> table = action ? actionKeys() : workflowKeys();
-  // A specific place ("on/push") wins over a wildcard one ("on/*") for the same key.
+  // Places without wildcards ("on/push") replace wildcard ones ("on/*").
+  bool exact = false;
+  for (const WorkflowKey &k : table)
+    if (placeMatches(k.place, path) && !llvm::StringRef(k.place).contains('*'))
+      exact = true;
   for (const WorkflowKey &k : table) {
-    if (!placeMatches(k.place, path))
+    if (!placeMatches(k.place, path) || (exact && llvm::StringRef(k.place).contains('*')))
       continue;
     bool dup = false;
     for (const WorkflowKey *o : out)
