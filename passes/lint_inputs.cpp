@@ -6,13 +6,18 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <filesystem>
+
 namespace passes {
 
 std::string displayPath(llvm::StringRef path) {
-  llvm::SmallString<256> cwd;
-  if (llvm::sys::fs::current_path(cwd))
+  llvm::SmallString<256> cwd, abs(path);
+  if (llvm::sys::fs::current_path(cwd) || llvm::sys::fs::make_absolute(abs))
     return path.str();
-  std::string rel = relativeToRoot(path, cwd);
+  std::string rel = std::filesystem::path(std::string(abs.str()))
+                        .lexically_normal()
+                        .lexically_relative(std::string(cwd.str()))
+                        .string();
   return rel.empty() ? path.str() : rel;
 }
 

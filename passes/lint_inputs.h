@@ -21,7 +21,7 @@ llvm::Expected<std::vector<LintInput>>
 collectLintInputs(const std::vector<std::string> &files, const std::string &stdinFilename,
                   const std::function<std::string()> &readStdin);
 
-/// `path` relative to the current directory when it lies below it.
+/// `path` relative to the current directory (with `..` when it lies elsewhere).
 std::string displayPath(llvm::StringRef path);
 
 } // namespace passes
