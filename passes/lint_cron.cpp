@@ -4,6 +4,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace passes {
@@ -174,6 +176,14 @@ std::optional<CronSchedule> parseCron(llvm::StringRef expr, CronError &err) {
       !FieldParser(kFields[4], toks[4].offset, err).field(toks[4].text, s.weekdays))
     return std::nullopt;
   return s;
+}
+
+bool isIanaTimezone(llvm::StringRef name) {
+  static const char *const kZones[] = {
+#include "passes/lint_timezones.inc"
+  };
+  return std::binary_search(std::begin(kZones), std::end(kZones), name,
+                            [](llvm::StringRef a, llvm::StringRef b) { return a < b; });
 }
 
 uint64_t shortestCronInterval(const CronSchedule &s) {

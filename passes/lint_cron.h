@@ -39,6 +39,11 @@ std::optional<CronSchedule> parseCron(llvm::StringRef expr, CronError &err);
 /// The shortest time between two runs of the schedule, in seconds.
 uint64_t shortestCronInterval(const CronSchedule &s);
 
+/// True when `name` is an IANA time zone name (zone or link, e.g.
+/// "Europe/Paris", "UTC"); the list is generated from tzdata into
+/// passes/lint_timezones.inc by scripts/gen-timezones/run.sh.
+bool isIanaTimezone(llvm::StringRef name);
+
 /// GitHub's minimum schedule interval, in seconds.
 constexpr uint64_t kMinCronIntervalSeconds = 5 * 60;
 

@@ -1,4 +1,4 @@
-// Rule `events` (cron part): syntax of `on.schedule[*].cron` and the 5-minute minimum.
+// Rule `events` (schedule part): `on.schedule[*].cron` syntax, the 5-minute minimum, IANA time zones.
 #include "passes/lint_cron.h"
 #include "passes/lint_rule.h"
 
@@ -24,6 +24,9 @@ public:
       const frontend::YamlNode *cron = item->get("cron");
       if (cron && cron->isString())
         check(*cron, ctx);
+      const frontend::YamlNode *tz = item->get("timezone");
+      if (tz && tz->isString() && !tz->value.contains("${{") && !isIanaTimezone(tz->value))
+        ctx.report(ir::DiagKind::LintTimezone, tz->range, tz->value);
     }
   }
 

@@ -87,16 +87,17 @@ TEST(LintDriver, EnableDisableSelectKinds) {
   TempRepo repo;
   LintOptions o;
   o.externalTools = false;
-  o.disable = {"events", "env-var"};
+  o.kindSwitches = {{"events", false}, {"env-var", false}};
   auto got = lint(o, {textInput(repo.root / "w.yaml", kBad, "w.yaml")});
   EXPECT_EQ(got, (std::vector<std::string>{"w.yaml:6: runner-label"}));
-  o.disable = {"all"};
-  o.enable = {"env-var"};
-  // --enable is applied before --disable: all off wins... order of flags is enable then disable.
+  // Switches apply in command-line order.
+  o.kindSwitches = {{"all", false}, {"env-var", true}};
   got = lint(o, {textInput(repo.root / "w.yaml", kBad, "w.yaml")});
-  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(got, (std::vector<std::string>{"w.yaml:8: env-var"}));
+  o.kindSwitches = {{"env-var", true}, {"all", false}};
+  EXPECT_TRUE(lint(o, {textInput(repo.root / "w.yaml", kBad, "w.yaml")}).empty());
   LintOptions bad;
-  bad.enable = {"runer-label"};
+  bad.kindSwitches = {{"runer-label", true}};
   auto l = Linter::create(bad);
   ASSERT_FALSE(static_cast<bool>(l));
   std::string msg = llvm::toString(l.takeError());
