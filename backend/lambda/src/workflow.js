@@ -126,14 +126,18 @@ export async function runWorkflow(event, rawCtx, deps) {
     if (sched.done) break;
     const entries = [...sched.outstanding].filter((k) => live.has(k)).map((k) => [k, live.get(k)]);
     if (!entries.length) throw new Error(`workflow ${wf.id}: nothing to wait for but not done`);
+    if (process.env.CI_LAMBDA_DEBUG) console.error("wait on", entries.map(([k]) => k));
     const keys = await waitForAny(ctx, entries);
+    if (process.env.CI_LAMBDA_DEBUG) console.error("woke", keys);
     for (const k of keys) {
       const r = await live.get(k).settled;
       live.delete(k);
       sched.onEvent(k, r);
     }
     work = sched.advance();
+    if (process.env.CI_LAMBDA_DEBUG) console.error("work", JSON.stringify(work).slice(0, 300), sched.done);
   }
+  if (process.env.CI_LAMBDA_DEBUG) console.error("finishing");
 
   await ctx.step("finish", async () => {
     await deps.store.unregisterControl(runId, executionKey);

@@ -7,6 +7,8 @@ import { fakeProvider } from "../src/providers.js";
 import { MemoryControlStore } from "../src/control_store.js";
 
 export const realSetTimeout = globalThis.setTimeout;
+const realSetInterval = globalThis.setInterval;
+const realClearInterval = globalThis.clearInterval;
 export const realNow = Date.now.bind(Date);
 export const sleep = (ms) => new Promise((r) => realSetTimeout(r, ms));
 
@@ -49,7 +51,14 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
   const env = { provider, store, sender, runner, invocations };
   opts.onStart?.(env);
   const payload = { run: { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" } }, plan };
-  const execution = await runner.run({ payload });
+  // The local runner's worker does not keep the process alive on its own.
+  const keepAlive = realSetInterval(() => {}, 1000);
+  let execution;
+  try {
+    execution = await runner.run({ payload });
+  } finally {
+    realClearInterval(keepAlive);
+  }
   const result = execution.getResult();
   if (execution.getStatus() !== "SUCCEEDED") {
     throw new Error(`run ${execution.getStatus()}: ${JSON.stringify(execution.getError?.() ?? null)}`);
