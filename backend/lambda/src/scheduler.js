@@ -531,7 +531,7 @@ export class WorkflowScheduler {
     const res = r.ok ? parseJson(r.value) : null;
     for (const id of p.def.jobs) {
       const st = this.jobs.get(id);
-      const jr = res?.jobs?.[id];
+      const jr = res?.results?.[id];
       if (jr) Object.assign(st, { status: TERMINAL, result: jr.result, conclusion: jr.conclusion, reason: jr.reason ?? null, outputs: jr.outputs ?? {}, reportInstances: jr.instances ?? [] });
       else Object.assign(st, { status: TERMINAL, result: "failure", conclusion: "failure", reason: "partition", outputs: {} });
     }

@@ -5,10 +5,11 @@ import { makeWorkflowHandler } from "../src/workflow.js";
 import { apiCallbackSender } from "../src/callbacks.js";
 import { fakeProvider } from "../src/providers.js";
 import { MemoryControlStore } from "../src/control_store.js";
+import { readPlan, partitionWorkflow } from "../src/plan.js";
 
 export const realSetTimeout = globalThis.setTimeout;
-const realSetInterval = globalThis.setInterval;
-const realClearInterval = globalThis.clearInterval;
+export const realSetInterval = globalThis.setInterval;
+export const realClearInterval = globalThis.clearInterval;
 export const realNow = Date.now.bind(Date);
 export const sleep = (ms) => new Promise((r) => realSetTimeout(r, ms));
 
@@ -46,11 +47,22 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
     invocations.count++;
     try { return await wfHandler(ev, lctx); } finally { invocations.ended++; opts.onInvocationEnd?.(); }
   };
-  const runner = new LocalDurableTestRunner({ handlerFunction: makeRunHandler(async () => deps) });
+  // The local runner cannot resolve `invoke` targets from inside an invoked execution, so plans
+  // with child executions start at the Workflow function (the Run function's only work is the
+  // plan step and one invoke per workflow).
+  const top = opts.direct ? async (ev, lctx) => { invocations.count++; try { return await wfHandler(ev, lctx); } finally { invocations.ended++; } }
+    : makeRunHandler(async () => deps);
+  const runner = new LocalDurableTestRunner({ handlerFunction: top });
   runner.registerDurableFunction("workflow", counted);
   const env = { provider, store, sender, runner, invocations };
   opts.onStart?.(env);
-  const payload = { run: { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" } }, plan };
+  const run = { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" } };
+  let payload = { run, plan };
+  if (opts.direct) {
+    const w = readPlan(plan).workflows[0];
+    partitionWorkflow(w, opts.opBudget ?? 3000);
+    payload = { run, workflow: w };
+  }
   // The local runner's worker does not keep the process alive on its own.
   const keepAlive = realSetInterval(() => {}, 1000);
   let execution;
@@ -59,7 +71,12 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
   } finally {
     realClearInterval(keepAlive);
   }
-  const result = execution.getResult();
+  let result = execution.getResult();
+  if (opts.direct && result) {
+    result = { run: run.id, conclusion: result.conclusion, operations: 0,
+      workflows: [{ id: result.workflow, conclusion: result.conclusion, operations: result.operations, children: result.children }],
+      jobs: result.jobs };
+  }
   if (execution.getStatus() !== "SUCCEEDED") {
     throw new Error(`run ${execution.getStatus()}: ${JSON.stringify(execution.getError?.() ?? null)}`);
   }
