@@ -4,6 +4,7 @@
 #include "ir/text_case.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 
 #include <cmath>
 #include <limits>
@@ -200,13 +201,7 @@ ValueRef ExprScratch::keep(Value v, size_t charge) {
   return ValueRef::of(temps_->back().value, idx);
 }
 
-void ExprScratch::release(const Mark &m, ValueRef &r) {
-  if (!temps_ || temps_->size() == m.temps) {
-    live_ = m.live;
-    if (r.owner >= 0 && static_cast<size_t>(r.owner) < m.temps)
-      return; // result lives in an older temporary, already accounted in m.live
-    return;
-  }
+void ExprScratch::releaseTemps(const Mark &m, ValueRef &r) {
   size_t keepCharge = 0;
   if (r.owner >= 0 && static_cast<size_t>(r.owner) >= m.temps) {
     Temp &src = (*temps_)[r.owner];
@@ -232,80 +227,124 @@ namespace {
 
 constexpr const char *kMemoryExceeded = "The maximum allowed memory size was exceeded";
 
-struct EvalFailure {};
-
 class Evaluator {
 public:
   Evaluator(const Value &contexts, const EvalOptions &opts)
       : contexts_(contexts), opts_(opts), scratch_(opts.maxMemory) {}
 
-  ValueRef eval(const Expr &e) {
-    if (++depth_ > opts_.maxDepth)
+  /// Evaluates a node into `out`. After an error (`failed`) results are
+  /// meaningless and every caller returns at once (errors are values here, not
+  /// exceptions: an expression failing at run time is common and must stay cheap).
+  /// Results are written in place rather than returned, which keeps the small
+  /// per-node views from being copied up the tree.
+  void eval(const Expr &e, ValueRef &out) {
+    if (++depth_ > opts_.maxDepth) {
       fail("Exceeded max expression depth " + std::to_string(opts_.maxDepth), e);
+      return;
+    }
     ExprScratch::Mark m = scratch_.mark();
-    ValueRef r = evalNode(e);
-    if (scratch_.exceeded())
+    evalNode(e, out);
+    if (failed)
+      return;
+    if (scratch_.exceeded()) {
       fail(kMemoryExceeded, e);
-    scratch_.release(m, r);
+      return;
+    }
+    scratch_.release(m, out);
     --depth_;
-    return r;
   }
 
   ExprError error;
+  bool failed = false;
 
 private:
-  [[noreturn]] void fail(std::string msg, const Expr &e) {
-    error.kind = ExprError::Kind::Evaluation;
-    error.message = std::move(msg);
-    error.pos = e.pos;
-    throw EvalFailure{};
+  void fail(std::string msg, const Expr &e) {
+    if (!failed) {
+      error.kind = ExprError::Kind::Evaluation;
+      error.message = std::move(msg);
+      error.pos = e.pos;
+      failed = true;
+    }
   }
 
-  ValueRef evalNode(const Expr &e) {
+  void evalNode(const Expr &e, ValueRef &out) {
     switch (e.op) {
     case ExprOp::Null:
-      return ValueRef::null();
+      out = ValueRef::null();
+      return;
     case ExprOp::Bool:
-      return ValueRef::ofBool(e.boolean);
+      out = ValueRef::ofBool(e.boolean);
+      return;
     case ExprOp::Number:
-      return ValueRef::ofNumber(e.number);
+      out = ValueRef::ofNumber(e.number);
+      return;
     case ExprOp::String:
-      return ValueRef::ofString(e.text);
+      out = ValueRef::ofString(e.text);
+      return;
     case ExprOp::Context: {
       const Value *v = contexts_.find(e.text);
-      return v ? ValueRef::of(*v) : ValueRef::null();
+      out = v ? ValueRef::of(*v) : ValueRef::null();
+      return;
     }
-    case ExprOp::Property:
-      return access(eval(*e.args[0]), ValueRef::ofString(e.text));
+    case ExprOp::Property: {
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      if (out.kind == Value::Kind::Object && out.value) {
+        const Value *v = out.value->find(e.text);
+        out = v ? ValueRef::of(*v, out.owner) : ValueRef::null();
+      } else if (out.kind == Value::Kind::Array && out.filtered) {
+        out = project(out, ValueRef::ofString(e.text));
+      } else {
+        out = ValueRef::null(); // arrays have no named members; primitives none at all
+      }
+      return;
+    }
     case ExprOp::Index: {
-      ValueRef base = eval(*e.args[0]);
-      ValueRef idx = eval(*e.args[1]);
-      return access(base, idx);
+      ValueRef idx;
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      eval(*e.args[1], idx);
+      if (failed)
+        return;
+      out = access(out, idx);
+      return;
     }
     case ExprOp::Wildcard:
-      return wildcard(eval(*e.args[0]));
+      eval(*e.args[0], out);
+      if (!failed)
+        out = wildcard(out);
+      return;
     case ExprOp::Not:
-      return ValueRef::ofBool(!eval(*e.args[0]).truthy());
-    case ExprOp::And: {
-      ValueRef l = eval(*e.args[0]);
-      if (!l.truthy())
-        return l;
-      return eval(*e.args[1]);
-    }
-    case ExprOp::Or: {
-      ValueRef l = eval(*e.args[0]);
-      if (l.truthy())
-        return l;
-      return eval(*e.args[1]);
-    }
+      eval(*e.args[0], out);
+      out = ValueRef::ofBool(!out.truthy());
+      return;
+    case ExprOp::And:
+      eval(*e.args[0], out);
+      if (failed || !out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
+    case ExprOp::Or:
+      eval(*e.args[0], out);
+      if (failed || out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
     case ExprOp::Eq:
     case ExprOp::Ne:
     case ExprOp::Lt:
     case ExprOp::Le:
     case ExprOp::Gt:
     case ExprOp::Ge: {
-      ValueRef l = eval(*e.args[0]);
-      ValueRef r = eval(*e.args[1]);
+      ValueRef l, r;
+      eval(*e.args[0], l);
+      if (failed)
+        return;
+      eval(*e.args[1], r);
+      if (failed)
+        return;
       bool b = false;
       switch (e.op) {
       case ExprOp::Eq:
@@ -327,10 +366,12 @@ private:
         b = looseEquals(l, r) || looseGreater(l, r);
         break;
       }
-      return ValueRef::ofBool(b);
+      out = ValueRef::ofBool(b);
+      return;
     }
     case ExprOp::Call:
-      return call(e);
+      call(e, out);
+      return;
     }
     fail("Unknown expression node", e);
   }
@@ -364,7 +405,7 @@ private:
     }
   }
 
-  ValueRef access(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef access(const ValueRef &base, const ValueRef &idx) {
     if (base.kind == Value::Kind::Array && base.filtered)
       return project(base, idx);
     if (base.kind == Value::Kind::Array && base.value) {
@@ -395,7 +436,7 @@ private:
   }
 
   /// `filtered[idx]`: the index applied to every element that can take it.
-  ValueRef project(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef project(const ValueRef &base, const ValueRef &idx) {
     Index ix;
     coerceIndex(idx, ix);
     ValueArray out;
@@ -413,7 +454,7 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef wildcard(const ValueRef &base) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef wildcard(const ValueRef &base) {
     ValueArray out;
     if (base.kind == Value::Kind::Array && base.value) {
       const ValueArray &a = base.value->getArray();
@@ -438,34 +479,40 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef call(const Expr &e) {
+  LLVM_ATTRIBUTE_NOINLINE void call(const Expr &e, ValueRef &out) {
     BuiltinFunction f = lookupBuiltin(e.text);
-    llvm::SmallVector<ValueRef, 4> args;
-    args.reserve(e.args.size());
-    for (const auto &a : e.args)
-      args.push_back(eval(*a));
+    llvm::SmallVector<ValueRef, 4> args(e.args.size());
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      eval(*e.args[i], args[i]);
+      if (failed)
+        return;
+    }
     std::string err;
-    ValueRef out;
     if (f != BuiltinFunction::None) {
       if (!callBuiltin(f, args, scratch_, out, err))
         fail(scratch_.exceeded() ? std::string(kMemoryExceeded) : err, e);
-      return out;
+      return;
     }
-    if (!opts_.host)
+    if (!opts_.host) {
       fail("Function '" + e.text + "' is not available here", e);
+      return;
+    }
     std::vector<Value> vals;
     vals.reserve(args.size());
     for (const ValueRef &a : args)
       vals.push_back(a.toValue());
     Value result;
-    if (!opts_.host->callFunction(e.text, vals, result, err))
+    if (!opts_.host->callFunction(e.text, vals, result, err)) {
       fail(err, e);
-    if (result.isPrimitive() && !result.isString()) {
-      return result.isBool() ? ValueRef::ofBool(result.getBool())
-             : result.isNumber() ? ValueRef::ofNumber(result.getNumber())
-                                 : ValueRef::null();
+      return;
     }
-    return scratch_.keep(std::move(result), 64);
+    if (result.isPrimitive() && !result.isString()) {
+      out = result.isBool()     ? ValueRef::ofBool(result.getBool())
+            : result.isNumber() ? ValueRef::ofNumber(result.getNumber())
+                                : ValueRef::null();
+      return;
+    }
+    out = scratch_.keep(std::move(result), 64);
   }
 
   const Value &contexts_;
@@ -482,23 +529,24 @@ Value materialize(const ValueRef &r) { return r.toValue(); }
 EvalResult evaluate(const Expr &e, const Value &contexts, const EvalOptions &opts) {
   EvalResult out;
   Evaluator ev(contexts, opts);
-  try {
-    ValueRef r = ev.eval(e);
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
     out.value = materialize(r);
-  } catch (const EvalFailure &) {
-    out.error = ev.error;
-  }
   return out;
 }
 
 EvalResult evaluateCondition(const Expr &e, const Value &contexts, const EvalOptions &opts) {
   EvalResult out;
   Evaluator ev(contexts, opts);
-  try {
-    out.value = Value::boolean(ev.eval(e).truthy());
-  } catch (const EvalFailure &) {
-    out.error = ev.error;
-  }
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
+    out.value = Value::boolean(r.truthy());
   return out;
 }
 

@@ -202,11 +202,23 @@ bool Value::deepEquals(const Value &o) const {
 
 // --- ValueObject ---
 
+static bool isAsciiText(llvm::StringRef s) {
+  for (unsigned char c : s)
+    if (c >= 0x80)
+      return false;
+  return true;
+}
+
 int64_t ValueObject::indexOf(llvm::StringRef key) const {
+  // With ASCII keys on both sides only keys of the same size can match.
+  bool sameSizeOnly = allAscii_ && key.size() < 64 && isAsciiText(key);
   if (slots_.empty()) {
-    for (size_t i = 0; i < entries_.size(); ++i)
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (sameSizeOnly && entries_[i].key.size() != key.size())
+        continue;
       if (equalsIgnoreCase(entries_[i].key, key))
         return static_cast<int64_t>(i);
+    }
     return -1;
   }
   size_t mask = slots_.size() - 1;
@@ -214,7 +226,8 @@ int64_t ValueObject::indexOf(llvm::StringRef key) const {
     uint32_t slot = slots_[s];
     if (slot == 0)
       return -1;
-    if (equalsIgnoreCase(entries_[slot - 1].key, key))
+    const std::string &k = entries_[slot - 1].key;
+    if ((!sameSizeOnly || k.size() == key.size()) && equalsIgnoreCase(k, key))
       return slot - 1;
   }
 }
@@ -261,6 +274,7 @@ void ValueObject::set(std::string key, Value value) {
 bool ValueObject::insert(std::string key, Value value) {
   if (indexOf(key) >= 0)
     return false;
+  allAscii_ = allAscii_ && isAsciiText(key);
   entries_.push_back({std::move(key), std::move(value)});
   if (entries_.size() > kIndexThreshold) {
     if (slots_.size() < entries_.size() * 2) {
