@@ -46,12 +46,17 @@ struct Token {
   uint32_t len;
   double number = 0;
   bool boolean = false;
-  std::string text; ///< string value (unescaped), identifier, or raw text
+  std::string text; ///< string value (unescaped), identifier, or the bad text of an
+                    ///< Unexpected token; empty for other kinds (see pos/len)
 };
 
 /// Tokenizes `expr`. Stops at the first Unexpected token, which is the last
 /// element of the result.
 std::vector<Token> lexExpression(llvm::StringRef expr);
+/// The same, into `out` (cleared first), so a caller can reuse its capacity. With
+/// `identifierText` false, identifiers and property names leave `text` empty (their
+/// text is the source slice at pos/len), which saves a copy per token.
+void lexExpression(llvm::StringRef expr, std::vector<Token> &out, bool identifierText = true);
 
 /// Parses a GitHub number literal ("1", "-.5", "1e3", "0xff", "0o17",
 /// "Infinity"); false when the text is not a number.

@@ -2,7 +2,11 @@
 #include "frontend/expr_parser.h"
 
 #include "frontend/expr_lexer.h"
+#include "ir/text_case.h"
 
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
 #include <climits>
 
 namespace frontend {
@@ -17,7 +21,7 @@ const std::vector<FunctionSignature> &builtinFunctions() {
 
 const FunctionSignature *findBuiltinFunction(llvm::StringRef name) {
   for (const auto &f : builtinFunctions())
-    if (name.equals_insensitive(f.name))
+    if (ir::identifierEquals(name, f.name))
       return &f;
   return nullptr;
 }
@@ -33,8 +37,8 @@ struct ParseFailure {};
 
 class Parser {
 public:
-  Parser(llvm::StringRef src, std::vector<Token> toks, const ExprParseOptions &opts)
-      : src_(src), toks_(std::move(toks)), opts_(opts) {}
+  Parser(llvm::StringRef src, std::vector<Token> &toks, const ExprParseOptions &opts)
+      : src_(src), toks_(toks), opts_(opts) {}
 
   ExprPtr parseAll() {
     ExprPtr e = parseOr();
@@ -43,12 +47,16 @@ public:
     return e;
   }
   ExprError error;
+  size_t tokenCount() const { return toks_.size(); }
+  /// How many parentheses directly wrap each node (GitHub counts them as depth).
+  llvm::DenseMap<const Expr *, unsigned> groups;
 
 private:
   const Token *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
   bool at(TokenKind k) const { return i_ < toks_.size() && toks_[i_].kind == k; }
 
   std::string lexeme(const Token &t) const { return src_.substr(t.pos, t.len).str(); }
+  llvm::StringRef slice(const Token &t) const { return src_.substr(t.pos, t.len); }
 
   [[noreturn]] void fail(std::string msg, int64_t pos) {
     error.kind = ExprError::Kind::Parsing;
@@ -59,30 +67,43 @@ private:
   [[noreturn]] void failAt(const Token &t, llvm::StringRef what) {
     fail(what.str() + ": '" + lexeme(t) + "'", t.pos);
   }
+  /// An operand was expected but the input ended: GitHub names the last token.
   [[noreturn]] void failEnd() {
     if (toks_.empty())
       fail("Unexpected end of expression", -1);
     const Token &last = toks_.back();
     failAt(last, "Unexpected end of expression");
   }
-  const Token &next() {
+  /// A specific token was expected but the input ended: GitHub reports the EOF
+  /// token, which sits where the last token (or trailing blank) starts.
+  [[noreturn]] void failEOF() {
+    int64_t pos = toks_.empty() ? 0 : toks_.back().pos;
+    if (!src_.empty() && (src_.back() == ' ' || src_.back() == '\t' || src_.back() == '\n' ||
+                          src_.back() == '\r'))
+      pos = static_cast<int64_t>(src_.size()) - 1;
+    fail("Unexpected symbol: 'EOF'", pos);
+  }
+  Token &next() {
     if (i_ >= toks_.size())
       failEnd();
     return toks_[i_++];
   }
   void expect(TokenKind k) {
     if (i_ >= toks_.size())
-      failEnd();
+      failEOF();
     if (toks_[i_].kind != k)
       failAt(toks_[i_], "Unexpected symbol");
     ++i_;
   }
 
+  /// Bounds the parser's recursion (the stack), not the tree depth GitHub limits,
+  /// which is checked on the finished tree (see treeDepth); nested groups, which
+  /// add no tree depth, may recurse up to four times the limit.
   struct DepthGuard {
     Parser &p;
-    DepthGuard(Parser &p, const Token &t) : p(p) {
-      if (++p.depth_ > p.opts_.maxDepth)
-        p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), t.pos);
+    DepthGuard(Parser &p, const Token &) : p(p) {
+      if (++p.depth_ > 4 * p.opts_.maxDepth + 8)
+        p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), -1);
     }
     ~DepthGuard() { --p.depth_; }
   };
@@ -96,49 +117,66 @@ private:
   }
   static ExprPtr binary(ExprOp op, const Token &t, ExprPtr l, ExprPtr r) {
     auto e = node(op, t);
+    e->args.reserve(2);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
     return e;
   }
 
-  ExprPtr parseOr() {
-    ExprPtr l = parseAnd();
-    while (at(TokenKind::Or)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(ExprOp::Or, t, std::move(l), parseAnd());
+  /// Binding strength of a binary operator token (0: not one): || < && < ==, != <
+  /// relational, all left-associative (gha-semantics §5.2).
+  static int precedence(TokenKind k) {
+    switch (k) {
+    case TokenKind::Or:
+      return 1;
+    case TokenKind::And:
+      return 2;
+    case TokenKind::Eq:
+    case TokenKind::Ne:
+      return 3;
+    case TokenKind::Lt:
+    case TokenKind::Le:
+    case TokenKind::Gt:
+    case TokenKind::Ge:
+      return 4;
+    default:
+      return 0;
     }
-    return l;
   }
-  ExprPtr parseAnd() {
-    ExprPtr l = parseEquality();
-    while (at(TokenKind::And)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(ExprOp::And, t, std::move(l), parseEquality());
+  static ExprOp binaryOp(TokenKind k) {
+    switch (k) {
+    case TokenKind::Or:
+      return ExprOp::Or;
+    case TokenKind::And:
+      return ExprOp::And;
+    case TokenKind::Eq:
+      return ExprOp::Eq;
+    case TokenKind::Ne:
+      return ExprOp::Ne;
+    case TokenKind::Lt:
+      return ExprOp::Lt;
+    case TokenKind::Le:
+      return ExprOp::Le;
+    case TokenKind::Gt:
+      return ExprOp::Gt;
+    default:
+      return ExprOp::Ge;
     }
-    return l;
   }
-  ExprPtr parseEquality() {
-    ExprPtr l = parseRelational();
-    while (at(TokenKind::Eq) || at(TokenKind::Ne)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(t.kind == TokenKind::Eq ? ExprOp::Eq : ExprOp::Ne, t, std::move(l),
-                 parseRelational());
-    }
-    return l;
-  }
-  ExprPtr parseRelational() {
+
+  ExprPtr parseOr() { return parseBinary(1); }
+
+  /// Precedence climbing over the binary operators binding at least `minPrec`.
+  ExprPtr parseBinary(int minPrec) {
     ExprPtr l = parseUnary();
-    while (at(TokenKind::Lt) || at(TokenKind::Le) || at(TokenKind::Gt) || at(TokenKind::Ge)) {
+    while (i_ < toks_.size()) {
+      int p = precedence(toks_[i_].kind);
+      if (p == 0 || p < minPrec)
+        break;
       const Token &t = next();
       DepthGuard g(*this, t);
-      ExprOp op = t.kind == TokenKind::Lt   ? ExprOp::Lt
-                  : t.kind == TokenKind::Le ? ExprOp::Le
-                  : t.kind == TokenKind::Gt ? ExprOp::Gt
-                                            : ExprOp::Ge;
-      l = binary(op, t, std::move(l), parseUnary());
+      ExprPtr r = parseBinary(p + 1);
+      l = binary(binaryOp(t.kind), t, std::move(l), std::move(r));
     }
     return l;
   }
@@ -150,7 +188,11 @@ private:
       e->args.push_back(parseUnary());
       return e;
     }
-    return parsePostfix(parsePrimary());
+    postfixAllowed_ = false;
+    ExprPtr e = parsePrimary();
+    if (!postfixAllowed_)
+      return e; // GitHub indexes only groups, calls and named values
+    return parsePostfix(std::move(e));
   }
 
   ExprPtr parsePostfix(ExprPtr e) {
@@ -158,10 +200,12 @@ private:
       if (at(TokenKind::Dereference)) {
         const Token &dot = next();
         DepthGuard g(*this, dot);
-        const Token &t = next();
+        if (i_ >= toks_.size())
+          failEOF();
+        Token &t = next();
         if (t.kind == TokenKind::PropertyName) {
           auto p = node(ExprOp::Property, t);
-          p->text = t.text;
+          p->text.assign(src_.data() + t.pos, t.len);
           p->args.push_back(std::move(e));
           e = std::move(p);
         } else if (t.kind == TokenKind::Wildcard) {
@@ -187,6 +231,7 @@ private:
         ExprPtr idx = parseOr();
         expect(TokenKind::EndIndex);
         auto ix = node(ExprOp::Index, open);
+        ix->args.reserve(2);
         ix->args.push_back(std::move(e));
         ix->args.push_back(std::move(idx));
         e = std::move(ix);
@@ -199,8 +244,9 @@ private:
   bool contextAllowed(llvm::StringRef name) const {
     if (!opts_.contexts)
       return true;
+    char first = static_cast<char>(name.empty() ? 0 : (name[0] | 0x20));
     for (const auto &c : *opts_.contexts)
-      if (name.equals_insensitive(c))
+      if (!c.empty() && (c[0] | 0x20) == first && ir::identifierEquals(name, c))
         return true;
     return false;
   }
@@ -209,13 +255,13 @@ private:
     if (const FunctionSignature *f = findBuiltinFunction(name))
       return f;
     for (const auto &f : opts_.extraFunctions)
-      if (name.equals_insensitive(f.name))
+      if (ir::identifierEquals(name, f.name))
         return &f;
     return nullptr;
   }
 
   ExprPtr parsePrimary() {
-    const Token &t = next();
+    Token &t = next();
     switch (t.kind) {
     case TokenKind::Null:
       return node(ExprOp::Null, t);
@@ -231,22 +277,30 @@ private:
     }
     case TokenKind::String: {
       auto e = node(ExprOp::String, t);
-      e->text = t.text;
+      e->text = std::move(t.text);
       return e;
     }
     case TokenKind::NamedValue: {
-      if (!contextAllowed(t.text))
+      if (!contextAllowed(slice(t)))
         failAt(t, "Unrecognized named-value");
       auto e = node(ExprOp::Context, t);
-      e->text = t.text;
+      e->text.assign(src_.data() + t.pos, t.len);
+      postfixAllowed_ = true;
       return e;
     }
-    case TokenKind::Function:
-      return parseCall(t);
+    case TokenKind::Function: {
+      ExprPtr call = parseCall(t);
+      postfixAllowed_ = true;
+      return call;
+    }
     case TokenKind::StartGroup: {
       DepthGuard g(*this, t);
       ExprPtr e = parseOr();
+      if (i_ >= toks_.size())
+        failEnd();
       expect(TokenKind::EndGroup);
+      postfixAllowed_ = true;
+      ++groups[e.get()]; // a group counts as one level of depth
       return e;
     }
     default:
@@ -254,17 +308,18 @@ private:
     }
   }
 
-  ExprPtr parseCall(const Token &t) {
-    const FunctionSignature *sig = findFunction(t.text);
+  ExprPtr parseCall(Token &t) {
+    const FunctionSignature *sig = findFunction(slice(t));
     if (!sig && !opts_.allowUnknownFunctions)
       failAt(t, "Unrecognized function");
     DepthGuard g(*this, t);
     expect(TokenKind::StartGroup);
     auto e = node(ExprOp::Call, t);
-    e->text = t.text; // the user's spelling; look-ups are case-insensitive
+    e->text.assign(src_.data() + t.pos, t.len); // the user's spelling; look-ups ignore case
     if (at(TokenKind::EndGroup)) {
       next();
     } else {
+      e->args.reserve(4);
       for (;;) {
         e->args.push_back(parseOr());
         if (at(TokenKind::Separator)) {
@@ -280,16 +335,43 @@ private:
         failAt(t, "Too few parameters supplied");
       if (e->args.size() > sig->maxArgs)
         failAt(t, "Too many parameters supplied");
+      if (llvm::StringRef(sig->name).equals_insensitive("case") && e->args.size() % 2 == 0)
+        failAt(t, "Even number of parameters supplied, requires an odd number of parameters");
     }
     return e;
   }
 
   llvm::StringRef src_;
-  std::vector<Token> toks_;
+  std::vector<Token> &toks_;
   const ExprParseOptions &opts_;
   size_t i_ = 0;
   unsigned depth_ = 0;
+  bool postfixAllowed_ = false;
 };
+
+/// GitHub's expression depth: the height of the tree, leaves counting 1, where a
+/// chain of the same logical operator (`a && b && c`) is one n-ary node and each
+/// pair of parentheses adds one.
+unsigned treeDepth(const Expr &e, const llvm::DenseMap<const Expr *, unsigned> &groups) {
+  auto wrap = [&](const Expr &x) {
+    auto it = groups.find(&x);
+    return it == groups.end() ? 0u : it->second;
+  };
+  unsigned m = 0;
+  if (e.op == ExprOp::And || e.op == ExprOp::Or) {
+    // Walk down the left spine of the chain without recursing on it.
+    const Expr *cur = &e;
+    while (cur->op == e.op && (cur == &e || wrap(*cur) == 0)) {
+      m = std::max(m, treeDepth(*cur->args[1], groups));
+      cur = cur->args[0].get();
+    }
+    m = std::max(m, treeDepth(*cur, groups));
+    return m + 1 + wrap(e);
+  }
+  for (const auto &a : e.args)
+    m = std::max(m, treeDepth(*a, groups));
+  return m + 1 + wrap(e);
+}
 
 } // namespace
 
@@ -301,7 +383,15 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
                               -1};
     return out;
   }
-  std::vector<Token> toks = lexExpression(source);
+  // Token storage is reused between calls on a thread (parsing is not re-entrant).
+  thread_local std::vector<Token> toks;
+  struct Trim { // a huge expression does not keep its token storage alive
+    ~Trim() {
+      if (toks.capacity() > 1024)
+        std::vector<Token>().swap(toks);
+    }
+  } trim;
+  lexExpression(source, toks, /*identifierText=*/false);
   if (!toks.empty() && toks.back().kind == TokenKind::Unexpected) {
     const Token &t = toks.back();
     out.error = ir::ExprError{ir::ExprError::Kind::Lexing,
@@ -311,12 +401,19 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
   }
   if (toks.empty())
     return out;
-  Parser p(source, std::move(toks), opts);
+  Parser p(source, toks, opts);
   try {
     out.ast = p.parseAll();
   } catch (const ParseFailure &) {
     out.ast.reset();
     out.error = p.error;
+    return out;
+  }
+  // The depth never exceeds the token count, so short expressions skip the walk.
+  if (p.tokenCount() > opts.maxDepth && treeDepth(*out.ast, p.groups) > opts.maxDepth) {
+    out.ast.reset();
+    out.error = ir::ExprError{ir::ExprError::Kind::Parsing,
+                              "Exceeded max expression depth " + std::to_string(opts.maxDepth), -1};
   }
   return out;
 }

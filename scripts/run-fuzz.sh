@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of a fuzz build for SECONDS each (default 60):
-#   scripts/run-fuzz.sh BUILD_DIR [SECONDS]
-# Each target fuzz/<name>.cpp runs as BUILD_DIR/bin/<name> on a working corpus
-# fuzz/corpus-<name>/ (git-ignored), seeded from fuzz/seeds/<name>/ when present.
-# Crash inputs are written to fuzz/crash-<name>-* and the script fails.
+# Runs every libFuzzer target under fuzz/ for a time budget, starting from its seed
+# corpus (fuzz/corpus/<target>/, when present). Usage: scripts/run-fuzz.sh BUILD_DIR [SECONDS]
+# New inputs go to fuzz/corpus-<target>/ (git-ignored); crashes to BUILD_DIR/fuzz-artifacts/.
+# Exits non-zero when a target finds a crash, leak or timeout.
 set -euo pipefail
-build=${1:?usage: scripts/run-fuzz.sh BUILD_DIR [SECONDS]}
+build=${1:-build-fuzz}
 seconds=${2:-60}
 root="$(cd "$(dirname "$0")/.." && pwd)"
+artifacts="$build/fuzz-artifacts"
+mkdir -p "$artifacts"
 status=0
 for src in "$root"/fuzz/*.cpp; do
   name=$(basename "$src" .cpp)
   bin="$build/bin/$name"
   if [ ! -x "$bin" ]; then
-    echo "run-fuzz: $bin is missing; build with 'make fuzz'" >&2
+    echo "run-fuzz: $bin is missing (build with 'make fuzz')" >&2
     status=1
     continue
   fi
-  corpus="$root/fuzz/corpus-$name"
-  mkdir -p "$corpus"
+  work="$root/fuzz/corpus-$name"
+  mkdir -p "$work"
   seeds=()
-  [ -d "$root/fuzz/seeds/$name" ] && seeds=("$root/fuzz/seeds/$name")
+  [ -d "$root/fuzz/corpus/$name" ] && seeds+=("$root/fuzz/corpus/$name")
   echo "run-fuzz: $name for ${seconds}s"
-  if ! "$bin" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -print_final_stats=1 \
-      -artifact_prefix="$root/fuzz/crash-$name-" -rss_limit_mb=4096; then
-    echo "run-fuzz: $name found a problem (see fuzz/crash-$name-*)" >&2
+  if ! "$bin" "$work" "${seeds[@]}" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$name-" \
+      >"$build/fuzz-$name.log" 2>&1; then
+    echo "run-fuzz: $name FAILED; see $build/fuzz-$name.log and $artifacts/" >&2
+    tail -40 "$build/fuzz-$name.log" >&2
     status=1
+  else
+    grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' "$build/fuzz-$name.log" || true
   fi
 done
 exit $status

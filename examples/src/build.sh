@@ -1,0 +1,4 @@
+#!/bin/sh
+# Builds the example "app": a text file that carries its version.
+set -eu
+echo "hello app version $1"

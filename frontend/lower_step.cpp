@@ -1,0 +1,155 @@
+// Lowering of steps: run/uses steps, background steps and wait/wait-all/cancel/parallel.
+#include "frontend/lower_workflow.h"
+
+#include "llvm/ADT/StringSet.h"
+
+namespace frontend {
+
+namespace {
+
+const llvm::StringRef kStepKeys[] = {"id",       "if",       "name",       "uses",
+                                     "run",      "shell",    "with",       "env",
+                                     "continue-on-error", "timeout-minutes", "working-directory",
+                                     "background", "wait",   "wait-all",   "cancel",
+                                     "parallel"};
+const llvm::StringRef kKindKeys[] = {"run", "uses", "wait", "wait-all", "cancel", "parallel"};
+
+bool validActionRef(llvm::StringRef u) {
+  // `$/path`: an action of the workflow's own repository (seen in real workflows).
+  if (u.startswith("$/"))
+    return u.size() > 2;
+  if (u.startswith("./") || u.startswith(".\\") || u.startswith("docker://"))
+    return u.size() > (u.startswith("docker://") ? 9u : 2u) || u == "./";
+  auto [path, ref] = u.split('@');
+  if (ref.empty() || !u.contains('@'))
+    return false;
+  auto [owner, rest] = path.split('/');
+  return !owner.empty() && !rest.empty() && !rest.startswith("/");
+}
+
+ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts,
+                   llvm::StringRef pre) {
+  ir::Step s;
+  s.range = n->range;
+  if (!cx.expectMapping(n, "a step mapping (run or uses)"))
+    return s;
+  auto def = [&](llvm::StringRef what) { return pre.str() + "-" + what.str(); };
+  // Decide the kind first: the first kind key wins, later ones are errors.
+  const YamlEntry *kindEntry = nullptr;
+  for (const YamlEntry &e : n->entries)
+    if (e.key->isScalar() && llvm::is_contained(kKindKeys, e.key->value)) {
+      if (!kindEntry)
+        kindEntry = &e;
+      else
+        cx.diags.report(ir::DiagKind::SchemaStepKindConflict, e.key->range, e.key->value)
+            .note(kindEntry->key->range,
+                  ("a step has one of run, uses, wait, wait-all, cancel, parallel; this step "
+                   "already has '" + kindEntry->key->value.str() + "'"));
+    }
+  if (kindEntry)
+    s.kind = *ir::stepKindFromName(kindEntry->key->value);
+  bool run = s.kind == ir::StepKind::Run, uses = s.kind == ir::StepKind::Uses;
+  bool control = kindEntry && !run && !uses;
+  for (const YamlEntry &e : n->entries) {
+    llvm::StringRef k = e.key->isScalar() ? e.key->value : "";
+    const YamlNode *v = e.value;
+    bool misplaced = (kindEntry && (k == "shell" || k == "working-directory") && !run) ||
+                     (kindEntry && k == "with" && !uses) ||
+                     (control && (k == "if" || k == "background")) ||
+                     (!opts.allowBackgroundSteps && (k == "background" || control));
+    if (!llvm::is_contained(kStepKeys, k) || misplaced) {
+      cx.unknownKey(e, kStepKeys, "a step");
+      continue;
+    }
+    if (&e != kindEntry && llvm::is_contained(kKindKeys, k))
+      continue; // reported above
+    if (k == "id") {
+      if (auto id = cx.literal(v, "a step id")) {
+        if (checkIdentifier(cx, *id))
+          s.id = std::move(*id);
+      }
+    } else if (k == "if") {
+      s.condition = cx.condition(v, def("if"));
+    } else if (k == "name") {
+      s.name = cx.templ(v, def("name"), "a string");
+    } else if (k == "uses") {
+      if (auto u = cx.literal(v, "an action reference")) {
+        if (!validActionRef(u->value))
+          cx.diags.report(ir::DiagKind::SchemaUsesInvalid, u->range, u->value)
+              .note({}, "use owner/repo@ref, owner/repo/path@ref, ./local/path or "
+                              "docker://image");
+        s.uses = std::move(*u);
+      }
+    } else if (k == "run") {
+      if (auto t = cx.templ(v, def("run"), "a script string"))
+        s.run = std::move(*t);
+    } else if (k == "shell") {
+      s.shell = cx.literal(v, "a shell name");
+    } else if (k == "working-directory") {
+      s.workingDirectory = cx.templ(v, def("working-directory"), "a path");
+    } else if (k == "with") {
+      s.with = toTemplateMap(cx.stringMap(v, def("with"), "a mapping of input names to strings"));
+    } else if (k == "env") {
+      s.env = toTemplateMap(cx.stringMap(v, def("env"), "a mapping of variable names to strings"));
+    } else if (k == "continue-on-error") {
+      s.continueOnError = cx.boolOrExpr(v, def("continue-on-error"));
+    } else if (k == "timeout-minutes") {
+      s.timeoutMinutes = cx.numberOrExpr(v, def("timeout-minutes"));
+    } else if (k == "background") {
+      if (auto b = cx.literalBool(v, "background"))
+        s.background = *b;
+    } else if (k == "wait") {
+      s.waitFor = cx.stringList(v, "a step id or a sequence of step ids");
+    } else if (k == "wait-all") {
+      if (!v->isNull() && !(v->isScalar() && v->type == ScalarType::Bool))
+        cx.expectScalar(v, "nothing (wait-all takes no value)");
+    } else if (k == "cancel") {
+      s.cancel = cx.literal(v, "a step id");
+    } else if (k == "parallel") {
+      s.parallel = lowerSteps(cx, v, opts, pre);
+    }
+  }
+  if (!kindEntry) {
+    if (n->get("shell") || n->get("working-directory"))
+      cx.missingKey(n, "run");
+    else if (n->get("with"))
+      cx.missingKey(n, "uses");
+    else
+      cx.diags.report(ir::DiagKind::SchemaStepKindUnknown, n->range,
+                      "parallel, run, shell, uses, with, working-directory");
+  }
+  return s;
+}
+
+} // namespace
+
+std::vector<ir::Step> lowerSteps(LowerContext &cx, const YamlNode *n, const LowerOptions &opts,
+                                 llvm::StringRef definitionPrefix) {
+  std::vector<ir::Step> steps;
+  if (!n || n->isNull() || !cx.expectSequence(n, "a sequence of steps"))
+    return steps;
+  steps.reserve(n->items.size());
+  llvm::StringSet<> used;
+  for (const YamlNode *item : n->items) {
+    steps.push_back(lowerStep(cx, item, opts, definitionPrefix));
+    const ir::Step &s = steps.back();
+    if (!s.id.value.empty() && !used.insert(llvm::StringRef(s.id.value).lower()).second)
+      cx.diags.report(ir::DiagKind::SchemaIdDuplicate, s.id.range, s.id.value);
+  }
+  // Generated ids (§1.4): `__run`, `__owner_repo`, ... then `_2`, `_3`, avoiding
+  // every id already taken (case-insensitively).
+  for (ir::Step &s : steps) {
+    if (!s.id.value.empty())
+      continue;
+    std::string base = ir::generatedStepIdBase(s);
+    std::string id = base;
+    for (unsigned i = 2; used.contains(llvm::StringRef(id).lower()); ++i)
+      id = base + "_" + std::to_string(i);
+    used.insert(llvm::StringRef(id).lower());
+    s.id = {id, s.range};
+    s.generatedId = true;
+  }
+  return steps;
+}
+
+} // namespace frontend

@@ -1,0 +1,585 @@
+// Expression evaluation over borrowed views with GitHub's semantics.
+#include "ir/expr_eval.h"
+
+#include "ir/text_case.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
+
+#include <cmath>
+#include <limits>
+
+namespace ir {
+
+// --- ValueRef ---
+
+ValueRef ValueRef::of(const Value &v, int32_t owner) {
+  ValueRef r;
+  r.kind = v.kind();
+  r.owner = owner;
+  switch (v.kind()) {
+  case Value::Kind::Null:
+    break;
+  case Value::Kind::Bool:
+    r.boolean = v.getBool();
+    break;
+  case Value::Kind::Number:
+    r.number = v.getNumber();
+    break;
+  case Value::Kind::String:
+    r.str = v.getString();
+    r.value = &v;
+    break;
+  case Value::Kind::Array:
+  case Value::Kind::Object:
+    r.value = &v;
+    break;
+  }
+  return r;
+}
+
+bool ValueRef::truthy() const {
+  switch (kind) {
+  case Value::Kind::Null:
+    return false;
+  case Value::Kind::Bool:
+    return boolean;
+  case Value::Kind::Number:
+    return numberTruthy(number);
+  case Value::Kind::String:
+    return !str.empty();
+  default:
+    return true;
+  }
+}
+
+double ValueRef::toNumber() const {
+  switch (kind) {
+  case Value::Kind::Null:
+    return 0;
+  case Value::Kind::Bool:
+    return boolean ? 1 : 0;
+  case Value::Kind::Number:
+    return number;
+  case Value::Kind::String:
+    return stringToNumber(str);
+  default:
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void ValueRef::appendString(std::string &out) const {
+  switch (kind) {
+  case Value::Kind::Null:
+    return;
+  case Value::Kind::Bool:
+    out += boolean ? "true" : "false";
+    return;
+  case Value::Kind::Number:
+    appendNumberString(out, number);
+    return;
+  case Value::Kind::String:
+    out += str;
+    return;
+  case Value::Kind::Array:
+    out += "Array";
+    return;
+  case Value::Kind::Object:
+    out += "Object";
+    return;
+  }
+}
+
+Value ValueRef::toValue() const {
+  switch (kind) {
+  case Value::Kind::Null:
+    return Value();
+  case Value::Kind::Bool:
+    return Value::boolean(boolean);
+  case Value::Kind::Number:
+    return Value::number(number);
+  case Value::Kind::String:
+    return value ? *value : Value::string(str);
+  case Value::Kind::Array:
+  case Value::Kind::Object:
+    return value ? *value : Value();
+  }
+  return Value();
+}
+
+// --- loose comparisons ---
+
+namespace {
+
+/// Applies GitHub's coercion (CoerceTypes): when the kinds differ, two
+/// primitives both become numbers (null→0, bool→0/1, string parsed); a collection
+/// against anything else stays unequal. Returns false when the kinds differ.
+struct Coerced {
+  Value::Kind kind;
+  double ln = 0, rn = 0;
+};
+
+bool coerce(const ValueRef &a, const ValueRef &b, Coerced &c) {
+  if (a.kind == b.kind) {
+    c.kind = a.kind;
+    c.ln = a.number;
+    c.rn = b.number;
+    return true;
+  }
+  if (!a.isPrimitive() || !b.isPrimitive())
+    return false;
+  c.kind = Value::Kind::Number;
+  c.ln = a.toNumber();
+  c.rn = b.toNumber();
+  return true;
+}
+
+} // namespace
+
+bool looseEquals(const ValueRef &a, const ValueRef &b) {
+  Coerced c;
+  if (!coerce(a, b, c))
+    return false;
+  switch (c.kind) {
+  case Value::Kind::Null:
+    return true;
+  case Value::Kind::Number:
+    return c.ln == c.rn; // NaN never equal
+  case Value::Kind::String:
+    return equalsIgnoreCase(a.str, b.str);
+  case Value::Kind::Bool:
+    return a.boolean == b.boolean;
+  case Value::Kind::Array:
+  case Value::Kind::Object:
+    return a.identity() != nullptr && a.identity() == b.identity();
+  }
+  return false;
+}
+
+bool looseGreater(const ValueRef &a, const ValueRef &b) {
+  Coerced c;
+  if (!coerce(a, b, c))
+    return false;
+  switch (c.kind) {
+  case Value::Kind::Number:
+    return c.ln > c.rn;
+  case Value::Kind::String:
+    return compareIgnoreCase(a.str, b.str) > 0;
+  case Value::Kind::Bool:
+    return a.boolean && !b.boolean;
+  default:
+    return false;
+  }
+}
+
+bool looseLess(const ValueRef &a, const ValueRef &b) {
+  Coerced c;
+  if (!coerce(a, b, c))
+    return false;
+  switch (c.kind) {
+  case Value::Kind::Number:
+    return c.ln < c.rn;
+  case Value::Kind::String:
+    return compareIgnoreCase(a.str, b.str) < 0;
+  case Value::Kind::Bool:
+    return !a.boolean && b.boolean;
+  default:
+    return false;
+  }
+}
+
+// --- ExprScratch ---
+
+ValueRef ExprScratch::keep(Value v, size_t charge) {
+  if (!temps_)
+    temps_.emplace();
+  temps_->push_back({std::move(v), charge});
+  live_ += charge;
+  if (live_ > max_)
+    exceeded_ = true;
+  auto idx = static_cast<int32_t>(temps_->size() - 1);
+  return ValueRef::of(temps_->back().value, idx);
+}
+
+void ExprScratch::releaseTemps(const Mark &m, ValueRef &r) {
+  size_t keepCharge = 0;
+  if (r.owner >= 0 && static_cast<size_t>(r.owner) >= m.temps) {
+    Temp &src = (*temps_)[r.owner];
+    keepCharge = src.charge;
+    if (static_cast<size_t>(r.owner) != m.temps) {
+      Temp &dst = (*temps_)[m.temps];
+      bool pointsAtSlot = r.value == &src.value;
+      dst = std::move(src); // storage (rep) does not move, views into it stay valid
+      if (pointsAtSlot)
+        r.value = &dst.value;
+      r.owner = static_cast<int32_t>(m.temps);
+    }
+    temps_->resize(m.temps + 1);
+  } else {
+    temps_->resize(m.temps);
+  }
+  live_ = m.live + keepCharge;
+}
+
+// --- Evaluator ---
+
+namespace {
+
+constexpr const char *kMemoryExceeded = "The maximum allowed memory size was exceeded";
+
+class Evaluator {
+public:
+  Evaluator(const Value &contexts, const EvalOptions &opts)
+      : contexts_(contexts), opts_(opts), scratch_(opts.maxMemory) {}
+
+  /// Evaluates a node into `out`. After an error (`failed`) results are
+  /// meaningless and every caller returns at once (errors are values here, not
+  /// exceptions: an expression failing at run time is common and must stay cheap).
+  /// Results are written in place rather than returned, which keeps the small
+  /// per-node views from being copied up the tree.
+  void eval(const Expr &e, ValueRef &out) {
+    if (++depth_ > opts_.maxDepth) {
+      fail("Exceeded max expression depth " + std::to_string(opts_.maxDepth), e);
+      return;
+    }
+    ExprScratch::Mark m = scratch_.mark();
+    evalNode(e, out);
+    if (failed)
+      return;
+    if (scratch_.exceeded()) {
+      fail(kMemoryExceeded, e);
+      return;
+    }
+    scratch_.release(m, out);
+    --depth_;
+  }
+
+  ExprError error;
+  bool failed = false;
+
+private:
+  void fail(std::string msg, const Expr &e) {
+    if (!failed) {
+      error.kind = ExprError::Kind::Evaluation;
+      error.message = std::move(msg);
+      error.pos = e.pos;
+      failed = true;
+    }
+  }
+
+  void evalNode(const Expr &e, ValueRef &out) {
+    switch (e.op) {
+    case ExprOp::Null:
+      out = ValueRef::null();
+      return;
+    case ExprOp::Bool:
+      out = ValueRef::ofBool(e.boolean);
+      return;
+    case ExprOp::Number:
+      out = ValueRef::ofNumber(e.number);
+      return;
+    case ExprOp::String:
+      out = ValueRef::ofString(e.text);
+      return;
+    case ExprOp::Context: {
+      const Value *v = contexts_.find(e.text);
+      out = v ? ValueRef::of(*v) : ValueRef::null();
+      return;
+    }
+    case ExprOp::Property: {
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      if (out.kind == Value::Kind::Object && out.value) {
+        const Value *v = out.value->find(e.text);
+        out = v ? ValueRef::of(*v, out.owner) : ValueRef::null();
+      } else if (out.kind == Value::Kind::Array && out.filtered) {
+        out = project(out, ValueRef::ofString(e.text));
+      } else {
+        out = ValueRef::null(); // arrays have no named members; primitives none at all
+      }
+      return;
+    }
+    case ExprOp::Index: {
+      ValueRef idx;
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      eval(*e.args[1], idx);
+      if (failed)
+        return;
+      out = access(out, idx);
+      return;
+    }
+    case ExprOp::Wildcard:
+      eval(*e.args[0], out);
+      if (!failed)
+        out = wildcard(out);
+      return;
+    case ExprOp::Not:
+      eval(*e.args[0], out);
+      out = ValueRef::ofBool(!out.truthy());
+      return;
+    case ExprOp::And:
+      eval(*e.args[0], out);
+      if (failed || !out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
+    case ExprOp::Or:
+      eval(*e.args[0], out);
+      if (failed || out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
+    case ExprOp::Eq:
+    case ExprOp::Ne:
+    case ExprOp::Lt:
+    case ExprOp::Le:
+    case ExprOp::Gt:
+    case ExprOp::Ge: {
+      ValueRef l, r;
+      eval(*e.args[0], l);
+      if (failed)
+        return;
+      eval(*e.args[1], r);
+      if (failed)
+        return;
+      bool b = false;
+      switch (e.op) {
+      case ExprOp::Eq:
+        b = looseEquals(l, r);
+        break;
+      case ExprOp::Ne:
+        b = !looseEquals(l, r);
+        break;
+      case ExprOp::Lt:
+        b = looseLess(l, r);
+        break;
+      case ExprOp::Le:
+        b = looseEquals(l, r) || looseLess(l, r);
+        break;
+      case ExprOp::Gt:
+        b = looseGreater(l, r);
+        break;
+      default:
+        b = looseEquals(l, r) || looseGreater(l, r);
+        break;
+      }
+      out = ValueRef::ofBool(b);
+      return;
+    }
+    case ExprOp::Call:
+      call(e, out);
+      return;
+    }
+    fail("Unknown expression node", e);
+  }
+
+  /// Index coercion of `idx`: the string key (primitives only) and the array
+  /// position (finite, >= 0, floored).
+  struct Index {
+    bool hasKey = false;
+    llvm::StringRef key;
+    std::string keyBuf;
+    bool hasPos = false;
+    size_t pos = 0;
+  };
+  static void coerceIndex(const ValueRef &idx, Index &out) {
+    if (idx.isPrimitive()) {
+      out.hasKey = true;
+      if (idx.kind == Value::Kind::String) {
+        out.key = idx.str;
+      } else {
+        idx.appendString(out.keyBuf);
+        out.key = out.keyBuf;
+      }
+    }
+    double f = idx.toNumber();
+    if (std::isfinite(f) && f >= 0) {
+      f = std::floor(f);
+      if (f < 4294967296.0) {
+        out.hasPos = true;
+        out.pos = static_cast<size_t>(f);
+      }
+    }
+  }
+
+  LLVM_ATTRIBUTE_NOINLINE ValueRef access(const ValueRef &base, const ValueRef &idx) {
+    if (base.kind == Value::Kind::Array && base.filtered)
+      return project(base, idx);
+    if (base.kind == Value::Kind::Array && base.value) {
+      Index ix;
+      coerceIndex(idx, ix);
+      const ValueArray &a = base.value->getArray();
+      if (ix.hasPos && ix.pos < a.size())
+        return ValueRef::of(a[ix.pos], base.owner);
+      return ValueRef::null();
+    }
+    if (base.kind == Value::Kind::Object && base.value) {
+      if (!idx.isPrimitive())
+        return ValueRef::null();
+      Index ix;
+      coerceIndex(idx, ix);
+      if (const Value *v = base.value->find(ix.key))
+        return ValueRef::of(*v, base.owner);
+      return ValueRef::null();
+    }
+    return ValueRef::null();
+  }
+
+  ValueRef makeFiltered(ValueArray items) {
+    size_t charge = 32 + 8 * items.size();
+    ValueRef r = scratch_.keep(Value::array(std::move(items)), charge);
+    r.filtered = true;
+    return r;
+  }
+
+  /// `filtered[idx]`: the index applied to every element that can take it.
+  LLVM_ATTRIBUTE_NOINLINE ValueRef project(const ValueRef &base, const ValueRef &idx) {
+    Index ix;
+    coerceIndex(idx, ix);
+    ValueArray out;
+    for (const Value &item : base.value->getArray()) {
+      if (item.isObject()) {
+        if (ix.hasKey)
+          if (const Value *v = item.find(ix.key))
+            out.push_back(*v);
+      } else if (item.isArray()) {
+        const ValueArray &a = item.getArray();
+        if (ix.hasPos && ix.pos < a.size())
+          out.push_back(a[ix.pos]);
+      }
+    }
+    return makeFiltered(std::move(out));
+  }
+
+  LLVM_ATTRIBUTE_NOINLINE ValueRef wildcard(const ValueRef &base) {
+    ValueArray out;
+    if (base.kind == Value::Kind::Array && base.value) {
+      const ValueArray &a = base.value->getArray();
+      if (base.filtered) {
+        // A further `*` flattens one level: the children of every collection element.
+        for (const Value &item : a) {
+          if (item.isArray())
+            out.insert(out.end(), item.getArray().begin(), item.getArray().end());
+          else if (item.isObject())
+            for (const auto &m : item.getObject())
+              out.push_back(m.value);
+        }
+      } else {
+        out = a;
+      }
+    } else if (base.kind == Value::Kind::Object && base.value) {
+      const ValueObject &o = base.value->getObject();
+      out.reserve(o.size());
+      for (const auto &m : o)
+        out.push_back(m.value);
+    }
+    return makeFiltered(std::move(out));
+  }
+
+  LLVM_ATTRIBUTE_NOINLINE void call(const Expr &e, ValueRef &out) {
+    BuiltinFunction f = lookupBuiltin(e.text);
+    llvm::SmallVector<ValueRef, 4> args(e.args.size());
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      eval(*e.args[i], args[i]);
+      if (failed)
+        return;
+    }
+    std::string err;
+    if (f != BuiltinFunction::None) {
+      if (!callBuiltin(f, args, scratch_, out, err))
+        fail(scratch_.exceeded() ? std::string(kMemoryExceeded) : err, e);
+      return;
+    }
+    if (!opts_.host) {
+      fail("Function '" + e.text + "' is not available here", e);
+      return;
+    }
+    std::vector<Value> vals;
+    vals.reserve(args.size());
+    for (const ValueRef &a : args)
+      vals.push_back(a.toValue());
+    Value result;
+    if (!opts_.host->callFunction(e.text, vals, result, err)) {
+      fail(err, e);
+      return;
+    }
+    if (result.isPrimitive() && !result.isString()) {
+      out = result.isBool()     ? ValueRef::ofBool(result.getBool())
+            : result.isNumber() ? ValueRef::ofNumber(result.getNumber())
+                                : ValueRef::null();
+      return;
+    }
+    out = scratch_.keep(std::move(result), 64);
+  }
+
+  const Value &contexts_;
+  const EvalOptions &opts_;
+  ExprScratch scratch_;
+  unsigned depth_ = 0;
+};
+
+/// Copies a result out of the scratch: filtered arrays become plain arrays.
+Value materialize(const ValueRef &r) { return r.toValue(); }
+
+} // namespace
+
+EvalResult evaluate(const Expr &e, const Value &contexts, const EvalOptions &opts) {
+  EvalResult out;
+  Evaluator ev(contexts, opts);
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
+    out.value = materialize(r);
+  return out;
+}
+
+EvalResult evaluateCondition(const Expr &e, const Value &contexts, const EvalOptions &opts) {
+  EvalResult out;
+  Evaluator ev(contexts, opts);
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
+    out.value = Value::boolean(r.truthy());
+  return out;
+}
+
+EvalResult evaluateTemplate(const Template &t, const Value &contexts, const EvalOptions &opts) {
+  EvalResult out;
+  if (!t.hasExpressions()) {
+    out.value = Value::string(t.raw);
+    return out;
+  }
+  if (t.isSingleExpression()) {
+    if (!t.parts[0].ast) {
+      out.error = ExprError{ExprError::Kind::Parsing, "The expression did not parse", -1};
+      return out;
+    }
+    return evaluate(*t.parts[0].ast, contexts, opts);
+  }
+  std::string s;
+  for (const TemplatePart &p : t.parts) {
+    if (!p.isExpr) {
+      s += p.text;
+      continue;
+    }
+    if (!p.ast) {
+      out.error = ExprError{ExprError::Kind::Parsing, "The expression did not parse", -1};
+      return out;
+    }
+    EvalResult r = evaluate(*p.ast, contexts, opts);
+    if (r.error)
+      return r;
+    r.value.appendString(s);
+  }
+  out.value = Value::string(std::move(s));
+  return out;
+}
+
+} // namespace ir
