@@ -1,19 +1,36 @@
 // Shape checks, suggestions and node-to-IR conversions used by every lowering file.
 #include "frontend/lower_context.h"
 
+#include "frontend/context_availability.h"
 #include "frontend/template_parser.h"
 #include "frontend/yaml_reader.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <mutex>
 
 namespace frontend {
 
-// The one place that maps a schema definition to expression options. Until
-// the generated context-availability tables land, named values are not
-// restricted; functions are: the status functions only in `if`, hashFiles
-// only in step-level values.
+// The one place that maps the definition a value sits in to expression
+// options. Workflow definitions resolve through GitHub's schema tables
+// (context_availability.h); action metadata has no such table, so its values
+// accept any named value, with the step functions.
+static llvm::StringRef schemaDefinition(llvm::StringRef def) {
+  return llvm::StringSwitch<llvm::StringRef>(def)
+      .Case("workflow-output-value", "workflow-output-context")
+      .Case("job-name", "string-strategy-context")
+      .Case("job-environment-url", "string-runner-context-no-secrets")
+      .Case("job-timeout-minutes", "number-strategy-context")
+      .Case("job-continue-on-error", "boolean-strategy-context")
+      .Case("matrix", "strategy")
+      .Case("container-credentials", "container-registry-credentials")
+      .Case("workflow-job-secrets", "scalar-needs-context-with-secrets")
+      .Case("step-run", "string-steps-context")
+      .Case("step-working-directory", "string-steps-context")
+      .Default(def);
+}
+
 const ExprParseOptions &exprOptionsFor(llvm::StringRef definition) {
   static std::mutex mu;
   static llvm::StringMap<ExprParseOptions> cache;
@@ -22,16 +39,13 @@ const ExprParseOptions &exprOptionsFor(llvm::StringRef definition) {
   if (it != cache.end())
     return it->second;
   ExprParseOptions o;
-  bool stepLevel = definition.startswith("step-") || definition.startswith("action-");
-  if (definition == "job-if") {
-    o.extraFunctions = {{"success", 0, 255}, {"failure", 0, 255}, {"cancelled", 0, 0},
-                        {"always", 0, 0}};
-  } else if (definition == "step-if" || definition == "action-step-if" ||
-             definition == "action-runs-if") {
-    o.extraFunctions = {{"success", 0, 0}, {"failure", 0, 0},  {"cancelled", 0, 0},
-                        {"always", 0, 0},  {"hashFiles", 1, 255}};
-  } else if (stepLevel) {
+  if (definition.startswith("action-")) {
     o.extraFunctions = {{"hashFiles", 1, 255}};
+    if (definition == "action-step-if" || definition == "action-runs-if")
+      o.extraFunctions = {{"success", 0, 0}, {"failure", 0, 0},  {"cancelled", 0, 0},
+                          {"always", 0, 0},  {"hashFiles", 1, 255}};
+  } else {
+    o = parseOptionsFor(schemaDefinition(definition));
   }
   return cache.try_emplace(definition, std::move(o)).first->second;
 }
