@@ -82,6 +82,7 @@ ir::Action lowerAction(const ir::SourceManager &sm, const YamlDocument &doc,
   ir::Action a;
   a.file = doc.file ? sm.name(doc.file).str() : "";
   LowerContext cx(sm, diags);
+  cx.unknownKeysAreWarnings = true;
   const YamlNode *root = doc.root;
   if (!root) {
     diags.report(ir::DiagKind::SchemaMissingKey, ir::SourceRange::point(doc.file, 1, 1), "runs");

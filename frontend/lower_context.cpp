@@ -125,7 +125,9 @@ void LowerContext::unknownKey(const YamlEntry &e, llvm::ArrayRef<llvm::StringRef
   llvm::StringRef k = e.key->isScalar() ? e.key->value : llvm::StringRef();
   if (e.key->isScalar() && rejectExpression(e.key))
     return;
-  auto &d = diags.report(ir::DiagKind::SchemaUnknownKey, e.key->range, k);
+  auto &d = diags.report(unknownKeysAreWarnings ? ir::DiagKind::ActionUnknownKey
+                                                : ir::DiagKind::SchemaUnknownKey,
+                         e.key->range, k);
   llvm::StringRef near = closestMatch(k, allowed);
   if (!near.empty())
     d.note({}, "did you mean '" + near.str() + "'?");

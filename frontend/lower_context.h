@@ -40,6 +40,9 @@ public:
 
   const ir::SourceManager &sm;
   ir::DiagnosticEngine &diags;
+  /// Action metadata: the runner ignores keys it does not know, so they are
+  /// warnings there.
+  bool unknownKeysAreWarnings = false;
 
   // --- shape checks: report GitHub's message and return false on mismatch ---
 

@@ -84,7 +84,14 @@ ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts
       if (auto t = cx.templ(v, def("run"), "a script string"))
         s.run = std::move(*t);
     } else if (k == "shell") {
-      s.shell = cx.literal(v, "a shell name");
+      // Composite actions may compute the shell (`${{ inputs.shell }}`): kept
+      // as written there; workflows allow no expression.
+      if (pre == "action-step" && v->isScalar() && v->value.contains("${{")) {
+        if (cx.templ(v, def("shell"), "a shell name"))
+          s.shell = ir::LocatedString{v->value.str(), v->range};
+      } else {
+        s.shell = cx.literal(v, "a shell name");
+      }
     } else if (k == "working-directory") {
       s.workingDirectory = cx.templ(v, def("working-directory"), "a path");
     } else if (k == "with") {
