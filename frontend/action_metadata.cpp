@@ -58,7 +58,7 @@ void lowerRuns(LowerContext &cx, const YamlNode *n, ir::ActionRuns &r, const Low
           if (auto t = cx.templ(a, "action-args", "a string"))
             r.args.push_back(std::move(*t));
     } else if (k == "env") {
-      r.env = toTemplateMap(cx.stringMap(v, "action-env", "a mapping of variable names to strings"));
+      r.env = cx.stringMap(v, "action-env", "a mapping of variable names to strings");
     } else if (k == "steps") {
       r.steps = lowerSteps(cx, v, opts, "action-step");
     } else {

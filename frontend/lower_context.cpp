@@ -8,7 +8,6 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 
-#include <mutex>
 
 namespace frontend {
 
@@ -32,9 +31,9 @@ static llvm::StringRef schemaDefinition(llvm::StringRef def) {
 }
 
 const ExprParseOptions &exprOptionsFor(llvm::StringRef definition) {
-  static std::mutex mu;
-  static llvm::StringMap<ExprParseOptions> cache;
-  std::lock_guard<std::mutex> lock(mu);
+  // Per thread, so concurrent lowering (ci-lint lints files in parallel)
+  // needs no lock.
+  thread_local llvm::StringMap<ExprParseOptions> cache;
   auto it = cache.find(definition);
   if (it != cache.end())
     return it->second;
@@ -77,7 +76,7 @@ std::string joinList(llvm::ArrayRef<llvm::StringRef> items) {
 }
 
 bool LowerContext::rejectExpression(const YamlNode *n) {
-  if (n && n->isScalar() && n->value.contains("${{")) {
+  if (n && n->isScalar() && hasExpressionMarker(n->value)) {
     diags.report(ir::DiagKind::SchemaExprNotAllowed, n->range);
     return true;
   }
@@ -186,6 +185,13 @@ std::optional<ir::LocatedString> LowerContext::literal(const YamlNode *n, llvm::
 
 ir::Template LowerContext::parseScalarTemplate(const YamlNode *n, llvm::StringRef text,
                                                llvm::StringRef definition, bool bare) {
+  if (!bare && !hasExpressionMarker(text)) {
+    // Literal text (most values): no parts, the text is `raw`.
+    ir::Template t;
+    t.raw = text.str();
+    t.range = n->range;
+    return t;
+  }
   std::vector<TemplateError> errors;
   const ExprParseOptions &opts = exprOptionsFor(definition);
   ir::Template t = bare ? parseBareExpression(text, opts, errors) : parseTemplate(text, opts, errors);
@@ -217,8 +223,6 @@ std::optional<ir::Template> LowerContext::templ(const YamlNode *n, llvm::StringR
   if (n->type != ScalarType::String) {
     ir::Template t;
     t.raw = scalarText(n);
-    if (!t.raw.empty())
-      t.parts.push_back({false, t.raw, 0, nullptr});
     t.range = n->range;
     return t;
   }
@@ -240,7 +244,7 @@ std::optional<ir::Template> LowerContext::condition(const YamlNode *n, llvm::Str
     t.range = n->range;
     return t;
   }
-  return parseScalarTemplate(n, n->value, definition, !n->value.contains("${{"));
+  return parseScalarTemplate(n, n->value, definition, !hasExpressionMarker(n->value));
 }
 
 ir::TemplateToken LowerContext::token(const YamlNode *n, llvm::StringRef definition,
@@ -307,7 +311,7 @@ std::optional<ir::TemplateToken> LowerContext::boolOrExpr(const YamlNode *n,
   if (!expectScalar(n, "a boolean"))
     return std::nullopt;
   if (n->type == ScalarType::Bool || (allowExpression && n->type == ScalarType::String &&
-                                      n->value.contains("${{")))
+                                      hasExpressionMarker(n->value)))
     return token(n, definition);
   if (allowExpression || !rejectExpression(n))
     diags.report(ir::DiagKind::SchemaInvalidValue, n->range, n->value)
@@ -321,17 +325,17 @@ std::optional<ir::TemplateToken> LowerContext::numberOrExpr(const YamlNode *n,
   if (!expectScalar(n, "a number"))
     return std::nullopt;
   if (n->type == ScalarType::Int || n->type == ScalarType::Float ||
-      (n->type == ScalarType::String && n->value.contains("${{")))
+      (n->type == ScalarType::String && hasExpressionMarker(n->value)))
     return token(n, definition);
   diags.report(ir::DiagKind::SchemaInvalidValue, n->range, n->value)
       .note({}, "expected a number of minutes or a ${{ }} expression");
   return std::nullopt;
 }
 
-std::vector<std::pair<ir::LocatedString, ir::Template>>
+std::vector<ir::NamedTemplate>
 LowerContext::stringMap(const YamlNode *n, llvm::StringRef definition, llvm::StringRef what) {
-  std::vector<std::pair<ir::LocatedString, ir::Template>> out;
-  if (n && n->isScalar() && n->isString() && n->value.contains("${{")) {
+  std::vector<ir::NamedTemplate> out;
+  if (n && n->isScalar() && n->isString() && hasExpressionMarker(n->value)) {
     // A whole-map expression (`env: ${{ fromJSON(...) }}`): kept as one
     // entry with an empty name.
     auto t = templ(n, definition, what);
