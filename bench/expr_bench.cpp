@@ -188,7 +188,22 @@ void BM_ParseAndEvaluate(benchmark::State &state) {
   setCounters(state);
 }
 
+/// One typical condition, parsed and evaluated: the fixed cost per expression.
+void BM_TypicalCondition(benchmark::State &state) {
+  const Corpus &c = corpus();
+  frontend::ExprParseOptions opts = benchOptions();
+  ir::EvalOptions eo;
+  eo.host = &benchHost();
+  const char *src = "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/')";
+  for (auto _ : state) {
+    frontend::ParsedExpr p = frontend::parseExpression(src, opts);
+    benchmark::DoNotOptimize(ir::evaluate(*p.ast, c.contexts, eo));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TypicalCondition);
 BENCHMARK(BM_Evaluate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndEvaluate)->Unit(benchmark::kMillisecond);
 

@@ -238,6 +238,25 @@ public:
   /// Results are written in place rather than returned, which keeps the small
   /// per-node views from being copied up the tree.
   void eval(const Expr &e, ValueRef &out) {
+    // Leaves make no temporaries: no bracketing needed.
+    switch (e.op) {
+    case ExprOp::String:
+      out = ValueRef::ofString(e.text);
+      return;
+    case ExprOp::Context: {
+      const Value *v = contexts_.find(e.text);
+      out = v ? ValueRef::of(*v) : ValueRef::null();
+      return;
+    }
+    case ExprOp::Property:
+      if (e.args[0]->op == ExprOp::Context || e.args[0]->op == ExprOp::Property) {
+        if (propertyChain(e, out))
+          return;
+      }
+      break;
+    default:
+      break;
+    }
     if (++depth_ > opts_.maxDepth) {
       fail("Exceeded max expression depth " + std::to_string(opts_.maxDepth), e);
       return;
@@ -258,6 +277,28 @@ public:
   bool failed = false;
 
 private:
+  /// `ctx.a.b.c` over plain objects, walked without recursion or bracketing (the
+  /// common shape of a named-value access). Returns false, having done nothing,
+  /// when the chain has another shape.
+  bool propertyChain(const Expr &e, ValueRef &out) {
+    const Expr *chain[64];
+    size_t n = 0;
+    const Expr *cur = &e;
+    while (cur->op == ExprOp::Property) {
+      if (n == 64)
+        return false;
+      chain[n++] = cur;
+      cur = cur->args[0].get();
+    }
+    if (cur->op != ExprOp::Context)
+      return false;
+    const Value *v = contexts_.find(cur->text);
+    for (size_t k = n; k-- > 0 && v;)
+      v = v->isObject() ? v->find(chain[k]->text) : nullptr;
+    out = v ? ValueRef::of(*v) : ValueRef::null();
+    return true;
+  }
+
   void fail(std::string msg, const Expr &e) {
     if (!failed) {
       error.kind = ExprError::Kind::Evaluation;
