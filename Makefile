@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
 
-.PHONY: all deps configure build test test-asan demo bench fuzz clean
+.PHONY: all deps configure build test test-asan torture demo bench fuzz clean
 
 all: build
 
@@ -29,6 +29,11 @@ test-asan: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCI_SANITIZE=ON -DCI_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build build-asan -j $(JOBS)
 	scripts/run-tests.sh build-asan $(CTEST_FLAGS)
+
+# Long crash-recovery and simulation runs (1,000 SIGKILL points, 20,000 seeds).
+torture: build
+	CI_RUNTIME_CRASH_POINTS=1000 $(BUILD)/bin/test_runtime --gtest_filter='Crash.*'
+	CI_RUNTIME_SIM_SEEDS=20000 $(BUILD)/bin/test_runtime --gtest_filter='Simulation.*'
 
 demo: build
 	scripts/demo.sh $(BUILD)

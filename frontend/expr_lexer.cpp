@@ -3,32 +3,31 @@
 
 #include "llvm/ADT/StringExtras.h"
 
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 
 namespace frontend {
 
-static bool isBoundary(char c) {
-  switch (c) {
-  case '(':
-  case ')':
-  case '[':
-  case ']':
-  case ',':
-  case '.':
-  case '!':
-  case '>':
-  case '<':
-  case '=':
-  case '&':
-  case '|':
-    return true;
-  default:
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+namespace {
+/// Boundary characters: ( ) [ ] , . ! > < = & | and whitespace.
+struct BoundaryTable {
+  bool is[256] = {};
+  bool ident[256] = {}; ///< letters, digits, '_' and '-'
+  constexpr BoundaryTable() {
+    for (int c = 0; c < 256; ++c)
+      ident[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '-';
+    for (char c : {'(', ')', '[', ']', ',', '.', '!', '>', '<', '=', '&', '|', ' ', '\t', '\n',
+                   '\r', '\v', '\f'})
+      is[static_cast<unsigned char>(c)] = true;
   }
-}
+};
+constexpr BoundaryTable kBoundary;
+} // namespace
+
+static inline bool isBoundary(char c) { return kBoundary.is[static_cast<unsigned char>(c)]; }
 
 static bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -79,9 +78,15 @@ bool parseExprNumber(llvm::StringRef s, double &out) {
   }
   if (i != n)
     return false;
-  std::string buf = s.str();
-  errno = 0;
-  out = std::strtod(buf.c_str(), nullptr); // overflow gives ±inf, as .NET does
+  llvm::StringRef body = s.startswith("+") ? s.drop_front() : s;
+  auto r = std::from_chars(body.data(), body.data() + body.size(), out);
+  if (r.ec == std::errc::result_out_of_range) {
+    // Overflow is ±Infinity and underflow ±0, as .NET's double.Parse gives.
+    size_t ePos = body.find_insensitive('e');
+    bool tiny = ePos != llvm::StringRef::npos && body.substr(ePos + 1).startswith("-");
+    double mag = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    out = neg ? -mag : mag;
+  }
   return true;
 }
 
@@ -89,21 +94,72 @@ static bool isIdentifier(llvm::StringRef s) {
   if (s.empty() || !(llvm::isAlpha(s[0]) || s[0] == '_'))
     return false;
   for (char c : s)
-    if (!(llvm::isAlnum(c) || c == '_' || c == '-'))
+    if (!kBoundary.ident[static_cast<unsigned char>(c)])
       return false;
   return true;
 }
 
 std::vector<Token> lexExpression(llvm::StringRef e) {
   std::vector<Token> out;
+  lexExpression(e, out, /*identifierText=*/true);
+  return out;
+}
+
+std::string stringTokenValue(llvm::StringRef e, const LexToken &t) {
+  llvm::StringRef inner = e.substr(t.pos + 1, t.len >= 2 ? t.len - 2 : 0);
+  if (!t.escaped)
+    return inner.str();
+  std::string v;
+  v.reserve(inner.size());
+  for (size_t k = 0; k < inner.size(); ++k) {
+    v += inner[k];
+    if (inner[k] == '\'' && k + 1 < inner.size() && inner[k + 1] == '\'')
+      ++k;
+  }
+  return v;
+}
+
+void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierText) {
+  std::vector<LexToken> toks;
+  lexTokens(e, toks);
+  out.clear();
+  out.reserve(toks.size());
+  for (const LexToken &lt : toks) {
+    Token &t = out.emplace_back();
+    t.kind = lt.kind;
+    t.pos = lt.pos;
+    t.len = lt.len;
+    t.number = lt.number;
+    t.boolean = lt.boolean;
+    switch (lt.kind) {
+    case TokenKind::String:
+      t.text = stringTokenValue(e, lt);
+      break;
+    case TokenKind::PropertyName:
+    case TokenKind::Function:
+    case TokenKind::NamedValue:
+      if (identifierText)
+        t.text = e.substr(lt.pos, lt.len).str();
+      break;
+    case TokenKind::Unexpected:
+      t.text = e.substr(lt.pos, lt.len).str();
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+void lexTokens(llvm::StringRef e, std::vector<LexToken> &out) {
+  out.clear();
   size_t i = 0, n = e.size();
-  auto push = [&](TokenKind k, size_t pos, size_t len) -> Token & {
-    Token t;
+  out.reserve(n / 3 + 4);
+  auto push = [&](TokenKind k, size_t pos, size_t len) -> LexToken & {
+    LexToken &t = out.emplace_back();
     t.kind = k;
     t.pos = static_cast<uint32_t>(pos);
     t.len = static_cast<uint32_t>(len);
-    out.push_back(std::move(t));
-    return out.back();
+    return t;
   };
   auto lastKind = [&]() -> int { return out.empty() ? -1 : static_cast<int>(out.back().kind); };
   // Operand position: start, after a separator, an opening bracket or an operator.
@@ -158,29 +214,28 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       push(TokenKind::Wildcard, i++, 1);
       continue;
     case '\'': {
-      std::string value;
       ++i;
-      bool closed = false;
+      bool closed = false, escaped = false;
       while (i < n) {
-        if (e[i] == '\'') {
-          if (i + 1 < n && e[i + 1] == '\'') {
-            value += '\'';
-            i += 2;
-            continue;
-          }
-          ++i;
-          closed = true;
+        size_t q = e.find('\'', i);
+        if (q == llvm::StringRef::npos) {
+          i = n;
           break;
         }
-        value += e[i++];
+        if (q + 1 < n && e[q + 1] == '\'') {
+          escaped = true;
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        closed = true;
+        break;
       }
       if (!closed) {
-        Token &t = push(TokenKind::Unexpected, start, n - start);
-        t.text = e.substr(start).str();
-        return out;
+        push(TokenKind::Unexpected, start, n - start);
+        return;
       }
-      Token &t = push(TokenKind::String, start, i - start);
-      t.text = std::move(value);
+      push(TokenKind::String, start, i - start).escaped = escaped;
       continue;
     }
     case '!':
@@ -217,9 +272,8 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
         if (c == '=' || c == '&' || c == '|')
           while (j < n && !isBoundary(e[j]))
             ++j;
-        Token &t = push(TokenKind::Unexpected, i, j - i);
-        t.text = e.slice(i, j).str();
-        return out;
+        push(TokenKind::Unexpected, i, j - i);
+        return;
       }
       push(k, i, len);
       i += len;
@@ -233,58 +287,57 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
       push(TokenKind::Dereference, i++, 1);
       continue;
     }
-    // Read to the next boundary; numbers may contain '.'.
+    // Read to the next boundary; numbers may contain '.'. Identifier characters
+    // are scanned first (the common case), then anything else up to a boundary.
     ++i;
+    bool identChars = false; // every character read is a letter, digit, '_' or '-'
+    if (!number) {
+      while (i < n && kBoundary.ident[static_cast<unsigned char>(e[i])])
+        ++i;
+      identChars = i == n || isBoundary(e[i]);
+    }
     while (i < n && (!isBoundary(e[i]) || (number && e[i] == '.')))
       ++i;
     llvm::StringRef raw = e.slice(start, i);
     if (number) {
       double d;
       if (!parseExprNumber(raw, d)) {
-        Token &t = push(TokenKind::Unexpected, start, raw.size());
-        t.text = raw.str();
-        return out;
+        push(TokenKind::Unexpected, start, raw.size());
+        return;
       }
-      Token &t = push(TokenKind::Number, start, raw.size());
+      LexToken &t = push(TokenKind::Number, start, raw.size());
       t.number = d;
-      t.text = raw.str();
       continue;
     }
-    if (!isIdentifier(raw)) {
-      Token &t = push(TokenKind::Unexpected, start, raw.size());
-      t.text = raw.str();
-      return out;
+    if (identChars ? !(llvm::isAlpha(c) || c == '_') : !isIdentifier(raw)) {
+      push(TokenKind::Unexpected, start, raw.size());
+      return;
     }
     if (lastKind() == static_cast<int>(TokenKind::Dereference)) {
-      Token &t = push(TokenKind::PropertyName, start, raw.size());
-      t.text = raw.str();
+      push(TokenKind::PropertyName, start, raw.size());
       continue;
     }
     if (raw == "true" || raw == "false") {
-      Token &t = push(TokenKind::Boolean, start, raw.size());
+      LexToken &t = push(TokenKind::Boolean, start, raw.size());
       t.boolean = raw == "true";
-      t.text = raw.str();
       continue;
     }
     if (raw == "null") {
-      push(TokenKind::Null, start, raw.size()).text = "null";
+      push(TokenKind::Null, start, raw.size());
       continue;
     }
     if (raw == "NaN" || raw == "Infinity") {
-      Token &t = push(TokenKind::Number, start, raw.size());
+      LexToken &t = push(TokenKind::Number, start, raw.size());
       t.number = raw == "NaN" ? std::numeric_limits<double>::quiet_NaN()
                               : std::numeric_limits<double>::infinity();
-      t.text = raw.str();
       continue;
     }
     size_t j = i;
     while (j < n && isSpace(e[j]))
       ++j;
-    Token &t = push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start,
-                    raw.size());
-    t.text = raw.str();
+    push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start, raw.size());
   }
-  return out;
+  return;
 }
 
 } // namespace frontend

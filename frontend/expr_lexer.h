@@ -46,12 +46,35 @@ struct Token {
   uint32_t len;
   double number = 0;
   bool boolean = false;
-  std::string text; ///< string value (unescaped), identifier, or raw text
+  std::string text; ///< string value (unescaped), identifier, or the bad text of an
+                    ///< Unexpected token; empty for other kinds (see pos/len)
 };
+
+/// A compact token without owned text, the parser's form: an identifier's or a bad
+/// token's text is the source slice at pos/len; a String's value is the slice
+/// inside its quotes, with `''` read as `'` when `escaped` (see stringTokenValue).
+struct LexToken {
+  TokenKind kind;
+  bool boolean = false;
+  bool escaped = false; ///< String: the literal contains '' escapes
+  uint32_t pos = 0;
+  uint32_t len = 0;
+  double number = 0;
+};
+
+/// Tokenizes `expr` into compact tokens (cleared first). Stops at the first
+/// Unexpected token, which is then the last element.
+void lexTokens(llvm::StringRef expr, std::vector<LexToken> &out);
+/// The unescaped value of a String token of `expr`.
+std::string stringTokenValue(llvm::StringRef expr, const LexToken &t);
 
 /// Tokenizes `expr`. Stops at the first Unexpected token, which is the last
 /// element of the result.
 std::vector<Token> lexExpression(llvm::StringRef expr);
+/// The same, into `out` (cleared first), so a caller can reuse its capacity. With
+/// `identifierText` false, identifiers and property names leave `text` empty (their
+/// text is the source slice at pos/len), which saves a copy per token.
+void lexExpression(llvm::StringRef expr, std::vector<Token> &out, bool identifierText = true);
 
 /// Parses a GitHub number literal ("1", "-.5", "1e3", "0xff", "0o17",
 /// "Infinity"); false when the text is not a number.

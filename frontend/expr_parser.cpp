@@ -2,6 +2,7 @@
 #include "frontend/expr_parser.h"
 
 #include "frontend/expr_lexer.h"
+#include "ir/text_case.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -20,7 +21,7 @@ const std::vector<FunctionSignature> &builtinFunctions() {
 
 const FunctionSignature *findBuiltinFunction(llvm::StringRef name) {
   for (const auto &f : builtinFunctions())
-    if (name.equals_insensitive(f.name))
+    if (ir::identifierEquals(name, f.name))
       return &f;
   return nullptr;
 }
@@ -36,8 +37,8 @@ struct ParseFailure {};
 
 class Parser {
 public:
-  Parser(llvm::StringRef src, std::vector<Token> toks, const ExprParseOptions &opts)
-      : src_(src), toks_(std::move(toks)), opts_(opts) {}
+  Parser(llvm::StringRef src, std::vector<LexToken> &toks, const ExprParseOptions &opts)
+      : src_(src), toks_(toks), opts_(opts) {}
 
   ExprPtr parseAll() {
     ExprPtr e = parseOr();
@@ -46,14 +47,16 @@ public:
     return e;
   }
   ExprError error;
+  size_t tokenCount() const { return toks_.size(); }
   /// How many parentheses directly wrap each node (GitHub counts them as depth).
   llvm::DenseMap<const Expr *, unsigned> groups;
 
 private:
-  const Token *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
+  const LexToken *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
   bool at(TokenKind k) const { return i_ < toks_.size() && toks_[i_].kind == k; }
 
-  std::string lexeme(const Token &t) const { return src_.substr(t.pos, t.len).str(); }
+  std::string lexeme(const LexToken &t) const { return src_.substr(t.pos, t.len).str(); }
+  llvm::StringRef slice(const LexToken &t) const { return src_.substr(t.pos, t.len); }
 
   [[noreturn]] void fail(std::string msg, int64_t pos) {
     error.kind = ExprError::Kind::Parsing;
@@ -61,14 +64,14 @@ private:
     error.pos = pos;
     throw ParseFailure{};
   }
-  [[noreturn]] void failAt(const Token &t, llvm::StringRef what) {
+  [[noreturn]] void failAt(const LexToken &t, llvm::StringRef what) {
     fail(what.str() + ": '" + lexeme(t) + "'", t.pos);
   }
   /// An operand was expected but the input ended: GitHub names the last token.
   [[noreturn]] void failEnd() {
     if (toks_.empty())
       fail("Unexpected end of expression", -1);
-    const Token &last = toks_.back();
+    const LexToken &last = toks_.back();
     failAt(last, "Unexpected end of expression");
   }
   /// A specific token was expected but the input ended: GitHub reports the EOF
@@ -80,7 +83,7 @@ private:
       pos = static_cast<int64_t>(src_.size()) - 1;
     fail("Unexpected symbol: 'EOF'", pos);
   }
-  const Token &next() {
+  LexToken &next() {
     if (i_ >= toks_.size())
       failEnd();
     return toks_[i_++];
@@ -98,71 +101,88 @@ private:
   /// add no tree depth, may recurse up to four times the limit.
   struct DepthGuard {
     Parser &p;
-    DepthGuard(Parser &p, const Token &) : p(p) {
+    DepthGuard(Parser &p, const LexToken &) : p(p) {
       if (++p.depth_ > 4 * p.opts_.maxDepth + 8)
         p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), -1);
     }
     ~DepthGuard() { --p.depth_; }
   };
 
-  static ExprPtr node(ExprOp op, const Token &t) {
+  static ExprPtr node(ExprOp op, const LexToken &t) {
     auto e = std::make_unique<Expr>();
     e->op = op;
     e->pos = t.pos;
     e->len = t.len;
     return e;
   }
-  static ExprPtr binary(ExprOp op, const Token &t, ExprPtr l, ExprPtr r) {
+  static ExprPtr binary(ExprOp op, const LexToken &t, ExprPtr l, ExprPtr r) {
     auto e = node(op, t);
+    e->args.reserve(2);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
     return e;
   }
 
-  ExprPtr parseOr() {
-    ExprPtr l = parseAnd();
-    while (at(TokenKind::Or)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(ExprOp::Or, t, std::move(l), parseAnd());
+  /// Binding strength of a binary operator token (0: not one): || < && < ==, != <
+  /// relational, all left-associative (gha-semantics §5.2).
+  static int precedence(TokenKind k) {
+    switch (k) {
+    case TokenKind::Or:
+      return 1;
+    case TokenKind::And:
+      return 2;
+    case TokenKind::Eq:
+    case TokenKind::Ne:
+      return 3;
+    case TokenKind::Lt:
+    case TokenKind::Le:
+    case TokenKind::Gt:
+    case TokenKind::Ge:
+      return 4;
+    default:
+      return 0;
     }
-    return l;
   }
-  ExprPtr parseAnd() {
-    ExprPtr l = parseEquality();
-    while (at(TokenKind::And)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(ExprOp::And, t, std::move(l), parseEquality());
+  static ExprOp binaryOp(TokenKind k) {
+    switch (k) {
+    case TokenKind::Or:
+      return ExprOp::Or;
+    case TokenKind::And:
+      return ExprOp::And;
+    case TokenKind::Eq:
+      return ExprOp::Eq;
+    case TokenKind::Ne:
+      return ExprOp::Ne;
+    case TokenKind::Lt:
+      return ExprOp::Lt;
+    case TokenKind::Le:
+      return ExprOp::Le;
+    case TokenKind::Gt:
+      return ExprOp::Gt;
+    default:
+      return ExprOp::Ge;
     }
-    return l;
   }
-  ExprPtr parseEquality() {
-    ExprPtr l = parseRelational();
-    while (at(TokenKind::Eq) || at(TokenKind::Ne)) {
-      const Token &t = next();
-      DepthGuard g(*this, t);
-      l = binary(t.kind == TokenKind::Eq ? ExprOp::Eq : ExprOp::Ne, t, std::move(l),
-                 parseRelational());
-    }
-    return l;
-  }
-  ExprPtr parseRelational() {
+
+  ExprPtr parseOr() { return parseBinary(1); }
+
+  /// Precedence climbing over the binary operators binding at least `minPrec`.
+  ExprPtr parseBinary(int minPrec) {
     ExprPtr l = parseUnary();
-    while (at(TokenKind::Lt) || at(TokenKind::Le) || at(TokenKind::Gt) || at(TokenKind::Ge)) {
-      const Token &t = next();
+    while (i_ < toks_.size()) {
+      int p = precedence(toks_[i_].kind);
+      if (p == 0 || p < minPrec)
+        break;
+      const LexToken &t = next();
       DepthGuard g(*this, t);
-      ExprOp op = t.kind == TokenKind::Lt   ? ExprOp::Lt
-                  : t.kind == TokenKind::Le ? ExprOp::Le
-                  : t.kind == TokenKind::Gt ? ExprOp::Gt
-                                            : ExprOp::Ge;
-      l = binary(op, t, std::move(l), parseUnary());
+      ExprPtr r = parseBinary(p + 1);
+      l = binary(binaryOp(t.kind), t, std::move(l), std::move(r));
     }
     return l;
   }
   ExprPtr parseUnary() {
     if (at(TokenKind::Not)) {
-      const Token &t = next();
+      const LexToken &t = next();
       DepthGuard g(*this, t);
       auto e = node(ExprOp::Not, t);
       e->args.push_back(parseUnary());
@@ -178,14 +198,14 @@ private:
   ExprPtr parsePostfix(ExprPtr e) {
     for (;;) {
       if (at(TokenKind::Dereference)) {
-        const Token &dot = next();
+        const LexToken &dot = next();
         DepthGuard g(*this, dot);
         if (i_ >= toks_.size())
           failEOF();
-        const Token &t = next();
+        LexToken &t = next();
         if (t.kind == TokenKind::PropertyName) {
           auto p = node(ExprOp::Property, t);
-          p->text = t.text;
+          p->text.assign(src_.data() + t.pos, t.len);
           p->args.push_back(std::move(e));
           e = std::move(p);
         } else if (t.kind == TokenKind::Wildcard) {
@@ -198,10 +218,10 @@ private:
         continue;
       }
       if (at(TokenKind::StartIndex)) {
-        const Token &open = next();
+        const LexToken &open = next();
         DepthGuard g(*this, open);
         if (at(TokenKind::Wildcard)) {
-          const Token &t = next();
+          const LexToken &t = next();
           expect(TokenKind::EndIndex);
           auto w = node(ExprOp::Wildcard, t);
           w->args.push_back(std::move(e));
@@ -211,6 +231,7 @@ private:
         ExprPtr idx = parseOr();
         expect(TokenKind::EndIndex);
         auto ix = node(ExprOp::Index, open);
+        ix->args.reserve(2);
         ix->args.push_back(std::move(e));
         ix->args.push_back(std::move(idx));
         e = std::move(ix);
@@ -223,8 +244,9 @@ private:
   bool contextAllowed(llvm::StringRef name) const {
     if (!opts_.contexts)
       return true;
+    char first = static_cast<char>(name.empty() ? 0 : (name[0] | 0x20));
     for (const auto &c : *opts_.contexts)
-      if (name.equals_insensitive(c))
+      if (!c.empty() && (c[0] | 0x20) == first && ir::identifierEquals(name, c))
         return true;
     return false;
   }
@@ -233,13 +255,13 @@ private:
     if (const FunctionSignature *f = findBuiltinFunction(name))
       return f;
     for (const auto &f : opts_.extraFunctions)
-      if (name.equals_insensitive(f.name))
+      if (ir::identifierEquals(name, f.name))
         return &f;
     return nullptr;
   }
 
   ExprPtr parsePrimary() {
-    const Token &t = next();
+    LexToken &t = next();
     switch (t.kind) {
     case TokenKind::Null:
       return node(ExprOp::Null, t);
@@ -255,14 +277,14 @@ private:
     }
     case TokenKind::String: {
       auto e = node(ExprOp::String, t);
-      e->text = t.text;
+      e->text = stringTokenValue(src_, t);
       return e;
     }
     case TokenKind::NamedValue: {
-      if (!contextAllowed(t.text))
+      if (!contextAllowed(slice(t)))
         failAt(t, "Unrecognized named-value");
       auto e = node(ExprOp::Context, t);
-      e->text = t.text;
+      e->text.assign(src_.data() + t.pos, t.len);
       postfixAllowed_ = true;
       return e;
     }
@@ -286,17 +308,18 @@ private:
     }
   }
 
-  ExprPtr parseCall(const Token &t) {
-    const FunctionSignature *sig = findFunction(t.text);
+  ExprPtr parseCall(LexToken &t) {
+    const FunctionSignature *sig = findFunction(slice(t));
     if (!sig && !opts_.allowUnknownFunctions)
       failAt(t, "Unrecognized function");
     DepthGuard g(*this, t);
     expect(TokenKind::StartGroup);
     auto e = node(ExprOp::Call, t);
-    e->text = t.text; // the user's spelling; look-ups are case-insensitive
+    e->text.assign(src_.data() + t.pos, t.len); // the user's spelling; look-ups ignore case
     if (at(TokenKind::EndGroup)) {
       next();
     } else {
+      e->args.reserve(4);
       for (;;) {
         e->args.push_back(parseOr());
         if (at(TokenKind::Separator)) {
@@ -319,7 +342,7 @@ private:
   }
 
   llvm::StringRef src_;
-  std::vector<Token> toks_;
+  std::vector<LexToken> &toks_;
   const ExprParseOptions &opts_;
   size_t i_ = 0;
   unsigned depth_ = 0;
@@ -360,9 +383,17 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
                               -1};
     return out;
   }
-  std::vector<Token> toks = lexExpression(source);
+  // LexToken storage is reused between calls on a thread (parsing is not re-entrant).
+  thread_local std::vector<LexToken> toks;
+  struct Trim { // a huge expression does not keep its token storage alive
+    ~Trim() {
+      if (toks.capacity() > 1024)
+        std::vector<LexToken>().swap(toks);
+    }
+  } trim;
+  lexTokens(source, toks);
   if (!toks.empty() && toks.back().kind == TokenKind::Unexpected) {
-    const Token &t = toks.back();
+    const LexToken &t = toks.back();
     out.error = ir::ExprError{ir::ExprError::Kind::Lexing,
                               "Unexpected symbol: '" + source.substr(t.pos, t.len).str() + "'",
                               t.pos};
@@ -370,7 +401,7 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
   }
   if (toks.empty())
     return out;
-  Parser p(source, std::move(toks), opts);
+  Parser p(source, toks, opts);
   try {
     out.ast = p.parseAll();
   } catch (const ParseFailure &) {
@@ -378,7 +409,8 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
     out.error = p.error;
     return out;
   }
-  if (treeDepth(*out.ast, p.groups) > opts.maxDepth) {
+  // The depth never exceeds the token count, so short expressions skip the walk.
+  if (p.tokenCount() > opts.maxDepth && treeDepth(*out.ast, p.groups) > opts.maxDepth) {
     out.ast.reset();
     out.error = ir::ExprError{ir::ExprError::Kind::Parsing,
                               "Exceeded max expression depth " + std::to_string(opts.maxDepth), -1};

@@ -8,6 +8,60 @@
 
 namespace ir {
 
+namespace {
+/// A bounded per-thread free list of Expr-sized blocks. Trivially destructible, so
+/// nodes freed late in a thread's exit (by static objects) still find it; the
+/// guard below returns the blocks when the thread ends and marks the list dead.
+struct ExprFreeList {
+  struct Block {
+    Block *next;
+  };
+  Block *head;
+  size_t count;
+  bool dead;
+  static constexpr size_t kMax = 4096;
+};
+thread_local ExprFreeList exprFreeList;
+
+struct ExprFreeListGuard {
+  ~ExprFreeListGuard() {
+    ExprFreeList &fl = exprFreeList;
+    while (fl.head) {
+      ExprFreeList::Block *b = fl.head;
+      fl.head = b->next;
+      ::operator delete(b);
+    }
+    fl.count = 0;
+    fl.dead = true;
+  }
+};
+thread_local ExprFreeListGuard exprFreeListGuard;
+} // namespace
+
+void *Expr::operator new(size_t size) {
+  ExprFreeList &fl = exprFreeList;
+  if (size == sizeof(Expr) && fl.head) {
+    ExprFreeList::Block *b = fl.head;
+    fl.head = b->next;
+    --fl.count;
+    return b;
+  }
+  return ::operator new(size);
+}
+
+void Expr::operator delete(void *p, size_t size) {
+  ExprFreeList &fl = exprFreeList;
+  if (size == sizeof(Expr) && !fl.dead && fl.count < ExprFreeList::kMax) {
+    (void)&exprFreeListGuard; // constructs the guard in this thread on first use
+    auto *b = static_cast<ExprFreeList::Block *>(p);
+    b->next = fl.head;
+    fl.head = b;
+    ++fl.count;
+    return;
+  }
+  ::operator delete(p);
+}
+
 llvm::StringRef exprOpSpelling(ExprOp op) {
   switch (op) {
   case ExprOp::Null:
@@ -72,6 +126,21 @@ static std::string printNumber(double d) {
   return buf;
 }
 
+/// The base of `.x`, `[i]` or `.*`: GitHub indexes only named values, calls and
+/// other postfix expressions, so anything else (a group in the source) is wrapped.
+static std::string printPostfixBase(const Expr &a) {
+  switch (a.op) {
+  case ExprOp::Context:
+  case ExprOp::Call:
+  case ExprOp::Property:
+  case ExprOp::Index:
+  case ExprOp::Wildcard:
+    return printExpr(a);
+  default:
+    return "(" + printExpr(a) + ")";
+  }
+}
+
 std::string printExpr(const Expr &e) {
   switch (e.op) {
   case ExprOp::Null:
@@ -85,11 +154,11 @@ std::string printExpr(const Expr &e) {
   case ExprOp::Context:
     return e.text;
   case ExprOp::Property:
-    return printExpr(*e.args[0]) + "." + e.text;
+    return printPostfixBase(*e.args[0]) + "." + e.text;
   case ExprOp::Index:
-    return printExpr(*e.args[0]) + "[" + printExpr(*e.args[1]) + "]";
+    return printPostfixBase(*e.args[0]) + "[" + printExpr(*e.args[1]) + "]";
   case ExprOp::Wildcard:
-    return printExpr(*e.args[0]) + ".*";
+    return printPostfixBase(*e.args[0]) + ".*";
   case ExprOp::Call: {
     std::string s = e.text + "(";
     for (size_t i = 0; i < e.args.size(); ++i) {

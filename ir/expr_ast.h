@@ -53,6 +53,11 @@ struct Expr {
 
   bool isLiteral() const { return op <= ExprOp::String; }
   bool isBinary() const { return op >= ExprOp::And; }
+
+  /// Nodes come from a per-thread free list: parsing builds and drops many small
+  /// nodes, and the list makes that cheaper than the general allocator.
+  static void *operator new(size_t size);
+  static void operator delete(void *p, size_t size);
 };
 
 /// Canonical source text of an expression (GitHub's spacing: `a && b`,

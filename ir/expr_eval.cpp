@@ -4,227 +4,12 @@
 #include "ir/text_case.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 
 #include <cmath>
 #include <limits>
 
 namespace ir {
-
-// --- ValueRef ---
-
-ValueRef ValueRef::of(const Value &v, int32_t owner) {
-  ValueRef r;
-  r.kind = v.kind();
-  r.owner = owner;
-  switch (v.kind()) {
-  case Value::Kind::Null:
-    break;
-  case Value::Kind::Bool:
-    r.boolean = v.getBool();
-    break;
-  case Value::Kind::Number:
-    r.number = v.getNumber();
-    break;
-  case Value::Kind::String:
-    r.str = v.getString();
-    r.value = &v;
-    break;
-  case Value::Kind::Array:
-  case Value::Kind::Object:
-    r.value = &v;
-    break;
-  }
-  return r;
-}
-
-bool ValueRef::truthy() const {
-  switch (kind) {
-  case Value::Kind::Null:
-    return false;
-  case Value::Kind::Bool:
-    return boolean;
-  case Value::Kind::Number:
-    return numberTruthy(number);
-  case Value::Kind::String:
-    return !str.empty();
-  default:
-    return true;
-  }
-}
-
-double ValueRef::toNumber() const {
-  switch (kind) {
-  case Value::Kind::Null:
-    return 0;
-  case Value::Kind::Bool:
-    return boolean ? 1 : 0;
-  case Value::Kind::Number:
-    return number;
-  case Value::Kind::String:
-    return stringToNumber(str);
-  default:
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-}
-
-void ValueRef::appendString(std::string &out) const {
-  switch (kind) {
-  case Value::Kind::Null:
-    return;
-  case Value::Kind::Bool:
-    out += boolean ? "true" : "false";
-    return;
-  case Value::Kind::Number:
-    appendNumberString(out, number);
-    return;
-  case Value::Kind::String:
-    out += str;
-    return;
-  case Value::Kind::Array:
-    out += "Array";
-    return;
-  case Value::Kind::Object:
-    out += "Object";
-    return;
-  }
-}
-
-Value ValueRef::toValue() const {
-  switch (kind) {
-  case Value::Kind::Null:
-    return Value();
-  case Value::Kind::Bool:
-    return Value::boolean(boolean);
-  case Value::Kind::Number:
-    return Value::number(number);
-  case Value::Kind::String:
-    return value ? *value : Value::string(str);
-  case Value::Kind::Array:
-  case Value::Kind::Object:
-    return value ? *value : Value();
-  }
-  return Value();
-}
-
-// --- loose comparisons ---
-
-namespace {
-
-/// Applies GitHub's coercion (CoerceTypes): when the kinds differ, two
-/// primitives both become numbers (null→0, bool→0/1, string parsed); a collection
-/// against anything else stays unequal. Returns false when the kinds differ.
-struct Coerced {
-  Value::Kind kind;
-  double ln = 0, rn = 0;
-};
-
-bool coerce(const ValueRef &a, const ValueRef &b, Coerced &c) {
-  if (a.kind == b.kind) {
-    c.kind = a.kind;
-    c.ln = a.number;
-    c.rn = b.number;
-    return true;
-  }
-  if (!a.isPrimitive() || !b.isPrimitive())
-    return false;
-  c.kind = Value::Kind::Number;
-  c.ln = a.toNumber();
-  c.rn = b.toNumber();
-  return true;
-}
-
-} // namespace
-
-bool looseEquals(const ValueRef &a, const ValueRef &b) {
-  Coerced c;
-  if (!coerce(a, b, c))
-    return false;
-  switch (c.kind) {
-  case Value::Kind::Null:
-    return true;
-  case Value::Kind::Number:
-    return c.ln == c.rn; // NaN never equal
-  case Value::Kind::String:
-    return equalsIgnoreCase(a.str, b.str);
-  case Value::Kind::Bool:
-    return a.boolean == b.boolean;
-  case Value::Kind::Array:
-  case Value::Kind::Object:
-    return a.identity() != nullptr && a.identity() == b.identity();
-  }
-  return false;
-}
-
-bool looseGreater(const ValueRef &a, const ValueRef &b) {
-  Coerced c;
-  if (!coerce(a, b, c))
-    return false;
-  switch (c.kind) {
-  case Value::Kind::Number:
-    return c.ln > c.rn;
-  case Value::Kind::String:
-    return compareIgnoreCase(a.str, b.str) > 0;
-  case Value::Kind::Bool:
-    return a.boolean && !b.boolean;
-  default:
-    return false;
-  }
-}
-
-bool looseLess(const ValueRef &a, const ValueRef &b) {
-  Coerced c;
-  if (!coerce(a, b, c))
-    return false;
-  switch (c.kind) {
-  case Value::Kind::Number:
-    return c.ln < c.rn;
-  case Value::Kind::String:
-    return compareIgnoreCase(a.str, b.str) < 0;
-  case Value::Kind::Bool:
-    return !a.boolean && b.boolean;
-  default:
-    return false;
-  }
-}
-
-// --- ExprScratch ---
-
-ValueRef ExprScratch::keep(Value v, size_t charge) {
-  if (!temps_)
-    temps_.emplace();
-  temps_->push_back({std::move(v), charge});
-  live_ += charge;
-  if (live_ > max_)
-    exceeded_ = true;
-  auto idx = static_cast<int32_t>(temps_->size() - 1);
-  return ValueRef::of(temps_->back().value, idx);
-}
-
-void ExprScratch::release(const Mark &m, ValueRef &r) {
-  if (!temps_ || temps_->size() == m.temps) {
-    live_ = m.live;
-    if (r.owner >= 0 && static_cast<size_t>(r.owner) < m.temps)
-      return; // result lives in an older temporary, already accounted in m.live
-    return;
-  }
-  size_t keepCharge = 0;
-  if (r.owner >= 0 && static_cast<size_t>(r.owner) >= m.temps) {
-    Temp &src = (*temps_)[r.owner];
-    keepCharge = src.charge;
-    if (static_cast<size_t>(r.owner) != m.temps) {
-      Temp &dst = (*temps_)[m.temps];
-      bool pointsAtSlot = r.value == &src.value;
-      dst = std::move(src); // storage (rep) does not move, views into it stay valid
-      if (pointsAtSlot)
-        r.value = &dst.value;
-      r.owner = static_cast<int32_t>(m.temps);
-    }
-    temps_->resize(m.temps + 1);
-  } else {
-    temps_->resize(m.temps);
-  }
-  live_ = m.live + keepCharge;
-}
 
 // --- Evaluator ---
 
@@ -232,80 +17,165 @@ namespace {
 
 constexpr const char *kMemoryExceeded = "The maximum allowed memory size was exceeded";
 
-struct EvalFailure {};
-
 class Evaluator {
 public:
   Evaluator(const Value &contexts, const EvalOptions &opts)
       : contexts_(contexts), opts_(opts), scratch_(opts.maxMemory) {}
 
-  ValueRef eval(const Expr &e) {
-    if (++depth_ > opts_.maxDepth)
+  /// Evaluates a node into `out`. After an error (`failed`) results are
+  /// meaningless and every caller returns at once (errors are values here, not
+  /// exceptions: an expression failing at run time is common and must stay cheap).
+  /// Results are written in place rather than returned, which keeps the small
+  /// per-node views from being copied up the tree.
+  void eval(const Expr &e, ValueRef &out) {
+    // Leaves make no temporaries: no bracketing needed.
+    switch (e.op) {
+    case ExprOp::String:
+      out = ValueRef::ofString(e.text);
+      return;
+    case ExprOp::Context: {
+      const Value *v = contexts_.find(e.text);
+      out = v ? ValueRef::of(*v) : ValueRef::null();
+      return;
+    }
+    case ExprOp::Property:
+      if (e.args[0]->op == ExprOp::Context || e.args[0]->op == ExprOp::Property) {
+        if (propertyChain(e, out))
+          return;
+      }
+      break;
+    default:
+      break;
+    }
+    if (++depth_ > opts_.maxDepth) {
       fail("Exceeded max expression depth " + std::to_string(opts_.maxDepth), e);
+      return;
+    }
     ExprScratch::Mark m = scratch_.mark();
-    ValueRef r = evalNode(e);
-    if (scratch_.exceeded())
+    evalNode(e, out);
+    if (failed)
+      return;
+    if (scratch_.exceeded()) {
       fail(kMemoryExceeded, e);
-    scratch_.release(m, r);
+      return;
+    }
+    scratch_.release(m, out);
     --depth_;
-    return r;
   }
 
   ExprError error;
+  bool failed = false;
 
 private:
-  [[noreturn]] void fail(std::string msg, const Expr &e) {
-    error.kind = ExprError::Kind::Evaluation;
-    error.message = std::move(msg);
-    error.pos = e.pos;
-    throw EvalFailure{};
+  /// `ctx.a.b.c` over plain objects, walked without recursion or bracketing (the
+  /// common shape of a named-value access). Returns false, having done nothing,
+  /// when the chain has another shape.
+  bool propertyChain(const Expr &e, ValueRef &out) {
+    const Expr *chain[64];
+    size_t n = 0;
+    const Expr *cur = &e;
+    while (cur->op == ExprOp::Property) {
+      if (n == 64)
+        return false;
+      chain[n++] = cur;
+      cur = cur->args[0].get();
+    }
+    if (cur->op != ExprOp::Context)
+      return false;
+    const Value *v = contexts_.find(cur->text);
+    for (size_t k = n; k-- > 0 && v;)
+      v = v->isObject() ? v->find(chain[k]->text) : nullptr;
+    out = v ? ValueRef::of(*v) : ValueRef::null();
+    return true;
   }
 
-  ValueRef evalNode(const Expr &e) {
+  void fail(std::string msg, const Expr &e) {
+    if (!failed) {
+      error.kind = ExprError::Kind::Evaluation;
+      error.message = std::move(msg);
+      error.pos = e.pos;
+      failed = true;
+    }
+  }
+
+  void evalNode(const Expr &e, ValueRef &out) {
     switch (e.op) {
     case ExprOp::Null:
-      return ValueRef::null();
+      out = ValueRef::null();
+      return;
     case ExprOp::Bool:
-      return ValueRef::ofBool(e.boolean);
+      out = ValueRef::ofBool(e.boolean);
+      return;
     case ExprOp::Number:
-      return ValueRef::ofNumber(e.number);
+      out = ValueRef::ofNumber(e.number);
+      return;
     case ExprOp::String:
-      return ValueRef::ofString(e.text);
+      out = ValueRef::ofString(e.text);
+      return;
     case ExprOp::Context: {
       const Value *v = contexts_.find(e.text);
-      return v ? ValueRef::of(*v) : ValueRef::null();
+      out = v ? ValueRef::of(*v) : ValueRef::null();
+      return;
     }
-    case ExprOp::Property:
-      return access(eval(*e.args[0]), ValueRef::ofString(e.text));
+    case ExprOp::Property: {
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      if (out.kind == Value::Kind::Object && out.value) {
+        const Value *v = out.value->find(e.text);
+        out = v ? ValueRef::of(*v, out.owner) : ValueRef::null();
+      } else if (out.kind == Value::Kind::Array && out.filtered) {
+        out = project(out, ValueRef::ofString(e.text));
+      } else {
+        out = ValueRef::null(); // arrays have no named members; primitives none at all
+      }
+      return;
+    }
     case ExprOp::Index: {
-      ValueRef base = eval(*e.args[0]);
-      ValueRef idx = eval(*e.args[1]);
-      return access(base, idx);
+      ValueRef idx;
+      eval(*e.args[0], out);
+      if (failed)
+        return;
+      eval(*e.args[1], idx);
+      if (failed)
+        return;
+      out = access(out, idx);
+      return;
     }
     case ExprOp::Wildcard:
-      return wildcard(eval(*e.args[0]));
+      eval(*e.args[0], out);
+      if (!failed)
+        out = wildcard(out);
+      return;
     case ExprOp::Not:
-      return ValueRef::ofBool(!eval(*e.args[0]).truthy());
-    case ExprOp::And: {
-      ValueRef l = eval(*e.args[0]);
-      if (!l.truthy())
-        return l;
-      return eval(*e.args[1]);
-    }
-    case ExprOp::Or: {
-      ValueRef l = eval(*e.args[0]);
-      if (l.truthy())
-        return l;
-      return eval(*e.args[1]);
-    }
+      eval(*e.args[0], out);
+      out = ValueRef::ofBool(!out.truthy());
+      return;
+    case ExprOp::And:
+      eval(*e.args[0], out);
+      if (failed || !out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
+    case ExprOp::Or:
+      eval(*e.args[0], out);
+      if (failed || out.truthy())
+        return;
+      eval(*e.args[1], out);
+      return;
     case ExprOp::Eq:
     case ExprOp::Ne:
     case ExprOp::Lt:
     case ExprOp::Le:
     case ExprOp::Gt:
     case ExprOp::Ge: {
-      ValueRef l = eval(*e.args[0]);
-      ValueRef r = eval(*e.args[1]);
+      ValueRef l, r;
+      eval(*e.args[0], l);
+      if (failed)
+        return;
+      eval(*e.args[1], r);
+      if (failed)
+        return;
       bool b = false;
       switch (e.op) {
       case ExprOp::Eq:
@@ -327,10 +197,12 @@ private:
         b = looseEquals(l, r) || looseGreater(l, r);
         break;
       }
-      return ValueRef::ofBool(b);
+      out = ValueRef::ofBool(b);
+      return;
     }
     case ExprOp::Call:
-      return call(e);
+      call(e, out);
+      return;
     }
     fail("Unknown expression node", e);
   }
@@ -364,7 +236,7 @@ private:
     }
   }
 
-  ValueRef access(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef access(const ValueRef &base, const ValueRef &idx) {
     if (base.kind == Value::Kind::Array && base.filtered)
       return project(base, idx);
     if (base.kind == Value::Kind::Array && base.value) {
@@ -395,7 +267,7 @@ private:
   }
 
   /// `filtered[idx]`: the index applied to every element that can take it.
-  ValueRef project(const ValueRef &base, const ValueRef &idx) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef project(const ValueRef &base, const ValueRef &idx) {
     Index ix;
     coerceIndex(idx, ix);
     ValueArray out;
@@ -413,7 +285,7 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef wildcard(const ValueRef &base) {
+  LLVM_ATTRIBUTE_NOINLINE ValueRef wildcard(const ValueRef &base) {
     ValueArray out;
     if (base.kind == Value::Kind::Array && base.value) {
       const ValueArray &a = base.value->getArray();
@@ -438,34 +310,40 @@ private:
     return makeFiltered(std::move(out));
   }
 
-  ValueRef call(const Expr &e) {
+  LLVM_ATTRIBUTE_NOINLINE void call(const Expr &e, ValueRef &out) {
     BuiltinFunction f = lookupBuiltin(e.text);
-    llvm::SmallVector<ValueRef, 4> args;
-    args.reserve(e.args.size());
-    for (const auto &a : e.args)
-      args.push_back(eval(*a));
+    llvm::SmallVector<ValueRef, 4> args(e.args.size());
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      eval(*e.args[i], args[i]);
+      if (failed)
+        return;
+    }
     std::string err;
-    ValueRef out;
     if (f != BuiltinFunction::None) {
       if (!callBuiltin(f, args, scratch_, out, err))
         fail(scratch_.exceeded() ? std::string(kMemoryExceeded) : err, e);
-      return out;
+      return;
     }
-    if (!opts_.host)
+    if (!opts_.host) {
       fail("Function '" + e.text + "' is not available here", e);
+      return;
+    }
     std::vector<Value> vals;
     vals.reserve(args.size());
     for (const ValueRef &a : args)
       vals.push_back(a.toValue());
     Value result;
-    if (!opts_.host->callFunction(e.text, vals, result, err))
+    if (!opts_.host->callFunction(e.text, vals, result, err)) {
       fail(err, e);
-    if (result.isPrimitive() && !result.isString()) {
-      return result.isBool() ? ValueRef::ofBool(result.getBool())
-             : result.isNumber() ? ValueRef::ofNumber(result.getNumber())
-                                 : ValueRef::null();
+      return;
     }
-    return scratch_.keep(std::move(result), 64);
+    if (result.isPrimitive() && !result.isString()) {
+      out = result.isBool()     ? ValueRef::ofBool(result.getBool())
+            : result.isNumber() ? ValueRef::ofNumber(result.getNumber())
+                                : ValueRef::null();
+      return;
+    }
+    out = scratch_.keep(std::move(result), 64);
   }
 
   const Value &contexts_;
@@ -482,23 +360,24 @@ Value materialize(const ValueRef &r) { return r.toValue(); }
 EvalResult evaluate(const Expr &e, const Value &contexts, const EvalOptions &opts) {
   EvalResult out;
   Evaluator ev(contexts, opts);
-  try {
-    ValueRef r = ev.eval(e);
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
     out.value = materialize(r);
-  } catch (const EvalFailure &) {
-    out.error = ev.error;
-  }
   return out;
 }
 
 EvalResult evaluateCondition(const Expr &e, const Value &contexts, const EvalOptions &opts) {
   EvalResult out;
   Evaluator ev(contexts, opts);
-  try {
-    out.value = Value::boolean(ev.eval(e).truthy());
-  } catch (const EvalFailure &) {
-    out.error = ev.error;
-  }
+  ValueRef r;
+  ev.eval(e, r);
+  if (ev.failed)
+    out.error = std::move(ev.error);
+  else
+    out.value = Value::boolean(r.truthy());
   return out;
 }
 

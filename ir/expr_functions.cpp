@@ -45,31 +45,31 @@ BuiltinFunction lookupBuiltin(llvm::StringRef name) {
     return BuiltinFunction::None;
   switch (name[0] | 0x20) {
   case 'c':
-    if (name.equals_insensitive("contains"))
+    if (identifierEquals(name, "contains"))
       return BuiltinFunction::Contains;
-    if (name.equals_insensitive("case"))
+    if (identifierEquals(name, "case"))
       return BuiltinFunction::Case;
     break;
   case 's':
-    if (name.equals_insensitive("startsWith"))
+    if (identifierEquals(name, "startsWith"))
       return BuiltinFunction::StartsWith;
     break;
   case 'e':
-    if (name.equals_insensitive("endsWith"))
+    if (identifierEquals(name, "endsWith"))
       return BuiltinFunction::EndsWith;
     break;
   case 'f':
-    if (name.equals_insensitive("format"))
+    if (identifierEquals(name, "format"))
       return BuiltinFunction::Format;
-    if (name.equals_insensitive("fromJSON"))
+    if (identifierEquals(name, "fromJSON"))
       return BuiltinFunction::FromJSON;
     break;
   case 'j':
-    if (name.equals_insensitive("join"))
+    if (identifierEquals(name, "join"))
       return BuiltinFunction::Join;
     break;
   case 't':
-    if (name.equals_insensitive("toJSON"))
+    if (identifierEquals(name, "toJSON"))
       return BuiltinFunction::ToJSON;
     break;
   }

@@ -96,9 +96,17 @@ public:
   Mark mark() const { return {live_, temps_ ? temps_->size() : 0}; }
   /// Ends a node: drops the temporaries made since `m` except the one `r` lives
   /// in, and accounts the live size as `m` plus that temporary's charge.
-  void release(const Mark &m, ValueRef &r);
+  void release(const Mark &m, ValueRef &r) {
+    if (!temps_ || temps_->size() == m.temps) {
+      live_ = m.live; // nothing made since the mark: the common case
+      return;
+    }
+    releaseTemps(m, r);
+  }
 
 private:
+  void releaseTemps(const Mark &m, ValueRef &r);
+
   struct Temp {
     Value value;
     size_t charge;

@@ -2,6 +2,7 @@
 #include "ir/text_case.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace ir {
 
@@ -118,11 +119,30 @@ int compareIgnoreCase(llvm::StringRef a, llvm::StringRef b) {
   return 0;
 }
 
-bool equalsIgnoreCase(llvm::StringRef a, llvm::StringRef b) {
-  if (a.size() == b.size() && a.equals_insensitive(b))
-    return true; // also covers equal non-ASCII bytes
-  if (isAscii(a) && isAscii(b))
+bool equalsIgnoreCaseSlow(llvm::StringRef a, llvm::StringRef b) {
+  if (a.size() == b.size()) {
+    // ASCII fast path; stops at the first byte that differs ignoring ASCII case.
+    const unsigned char *p = reinterpret_cast<const unsigned char *>(a.data());
+    const unsigned char *q = reinterpret_cast<const unsigned char *>(b.data());
+    size_t n = a.size(), k = 0;
+    bool ascii = true;
+    for (; k < n; ++k) {
+      unsigned char x = p[k], y = q[k];
+      if (x == y) {
+        ascii &= x < 0x80;
+        continue;
+      }
+      if (((x | 0x20) == (y | 0x20)) && (x | 0x20) >= 'a' && (x | 0x20) <= 'z')
+        continue;
+      break;
+    }
+    if (k == n)
+      return true; // equal ignoring ASCII case (non-ASCII bytes identical)
+    if (ascii && p[k] < 0x80 && q[k] < 0x80 && isAscii(a.drop_front(k)) && isAscii(b.drop_front(k)))
+      return false;
+  } else if (isAscii(a) && isAscii(b)) {
     return false;
+  }
   return compareIgnoreCase(a, b) == 0;
 }
 
@@ -141,19 +161,37 @@ std::string foldCase(llvm::StringRef s) {
   return out;
 }
 
-uint64_t hashIgnoreCase(llvm::StringRef s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    uint32_t cp;
-    if (c < 0x80) {
-      cp = static_cast<unsigned char>(upperAscii(char(c)));
-      ++i;
-    } else {
-      cp = toUpperSimple(decode(s, i));
-    }
-    h = (h ^ cp) * 1099511628211ULL;
+namespace {
+/// Hash of bytes with bit 0x20 of every byte cleared (a coarser fold than
+/// upper-casing, so strings equal after upper-casing hash alike). Returns false,
+/// without a hash, when `ascii` is asked for and a byte is not ASCII.
+bool hashFolded(llvm::StringRef s, bool ascii, uint64_t &out) {
+  constexpr uint64_t kMask = ~0x2020202020202020ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (ascii && (w & kHigh))
+      return false;
+    h = (h ^ (w & kMask)) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 32;
   }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  if (ascii && (w & kHigh))
+    return false;
+  h = (h ^ (w & kMask)) * 0xC4CEB9FE1A85EC53ULL;
+  out = h ^ (h >> 29);
+  return true;
+}
+} // namespace
+
+uint64_t hashIgnoreCase(llvm::StringRef s) {
+  uint64_t h;
+  if (!hashFolded(s, /*ascii=*/true, h))
+    hashFolded(foldCase(s), /*ascii=*/false, h);
   return h;
 }
 

@@ -16,10 +16,40 @@ namespace ir {
 /// The simple upper-case mapping of one code point (identity when none).
 uint32_t toUpperSimple(uint32_t cp);
 
+/// Equality of two identifiers (ASCII by the lexer's rules) ignoring ASCII case.
+inline bool identifierEquals(llvm::StringRef a, llvm::StringRef b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t k = 0, n = a.size(); k < n; ++k) {
+    unsigned char x = static_cast<unsigned char>(a[k]), y = static_cast<unsigned char>(b[k]);
+    if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+      return false;
+  }
+  return true;
+}
+
 /// Ordinal comparison after upper-casing, in UTF-16 code unit order as GitHub's
 /// engines compare: <0, 0, >0.
 int compareIgnoreCase(llvm::StringRef a, llvm::StringRef b);
-bool equalsIgnoreCase(llvm::StringRef a, llvm::StringRef b);
+bool equalsIgnoreCaseSlow(llvm::StringRef a, llvm::StringRef b);
+/// Equality ignoring case. Same-size ASCII text is compared inline.
+inline bool equalsIgnoreCase(llvm::StringRef a, llvm::StringRef b) {
+  if (a.size() == b.size()) {
+    for (size_t k = 0, n = a.size(); k < n; ++k) {
+      unsigned char x = static_cast<unsigned char>(a[k]), y = static_cast<unsigned char>(b[k]);
+      if (x == y && x < 0x80)
+        continue;
+      if (x < 0x80 && y < 0x80 && (x | 0x20) == (y | 0x20) && (x | 0x20) >= 'a' &&
+          (x | 0x20) <= 'z')
+        continue;
+      if (x < 0x80 && y < 0x80)
+        return false; // two ASCII characters that differ beyond case
+      return equalsIgnoreCaseSlow(a, b);
+    }
+    return true;
+  }
+  return equalsIgnoreCaseSlow(a, b);
+}
 bool startsWithIgnoreCase(llvm::StringRef s, llvm::StringRef prefix);
 bool endsWithIgnoreCase(llvm::StringRef s, llvm::StringRef suffix);
 bool containsIgnoreCase(llvm::StringRef s, llvm::StringRef needle);

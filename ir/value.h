@@ -133,10 +133,11 @@ private:
   void rebuildIndex();
 
   std::vector<Entry> entries_;
+  bool allAscii_ = true; ///< every key is ASCII (an ASCII key then matches only same-size keys)
   /// Open-addressing hash of entry positions + 1 (0 = empty), used when the object
   /// has more than kIndexThreshold members.
   std::vector<uint32_t> slots_;
-  static constexpr size_t kIndexThreshold = 8;
+  static constexpr size_t kIndexThreshold = 16;
 };
 
 // --- coercion primitives shared by the evaluator ---

@@ -1,0 +1,181 @@
+// ci-exec: runs workflows on the built-in replaying runtime. This file only parses flags.
+#include "runtime/exec_commands.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace runtime;
+
+namespace {
+
+const char *kUsage =
+    "usage: ci-exec <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  callback TOKEN (--success JSON | --failure MESSAGE | --heartbeat)\n"
+    "                      complete, fail or heartbeat a callback; a running ci-exec wakes up\n"
+    "  inspect EXECUTION   the journal of an execution (a table, or JSON with --json)\n"
+    "  resume [--no-wait] [--op-budget N]\n"
+    "                      re-run unfinished executions from their journal and drive them to the end\n"
+    "  runs [--limit N]    execution history, newest first\n"
+    "\n"
+    "options for every command:\n"
+    "  --store PATH        the state database (default .ci-exec/state.db in the repository)\n"
+    "  --json              machine-readable output\n"
+    "\n"
+    "exit codes: 0 done, 1 refused or failed, 2 usage, 3 internal error\n";
+
+int usage(const std::string &message) {
+  std::fprintf(stderr, "ci-exec: %s\n%s", message.c_str(), kUsage);
+  return ExitUsage;
+}
+
+int emit(const CommandResult &r) {
+  std::fputs(r.out.c_str(), stdout);
+  std::fputs(r.err.c_str(), stderr);
+  return r.exitCode;
+}
+
+/// Parsed options shared by every command.
+struct Args {
+  std::vector<std::string> positional;
+  std::string store;
+  bool json = false;
+  std::vector<std::pair<std::string, std::string>> valued; ///< --flag VALUE
+  std::vector<std::string> flags;                          ///< --flag
+  std::string error;
+
+  const std::string *value(const char *name) const {
+    for (auto &[k, v] : valued)
+      if (k == name)
+        return &v;
+    return nullptr;
+  }
+  bool flag(const char *name) const {
+    for (auto &f : flags)
+      if (f == name)
+        return true;
+    return false;
+  }
+};
+
+Args parse(int argc, char **argv, const std::vector<std::string> &withValue,
+           const std::vector<std::string> &plain) {
+  Args a;
+  for (int i = 2; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "--json") {
+      a.json = true;
+    } else if (s == "--store") {
+      if (i + 1 >= argc)
+        return a.error = "--store needs a path", a;
+      a.store = argv[++i];
+    } else if (s.rfind("--", 0) == 0) {
+      std::string name = s, inline_value;
+      bool hasInline = false;
+      if (size_t eq = s.find('='); eq != std::string::npos) {
+        name = s.substr(0, eq);
+        inline_value = s.substr(eq + 1);
+        hasInline = true;
+      }
+      if (std::find(withValue.begin(), withValue.end(), name) != withValue.end()) {
+        if (!hasInline && i + 1 >= argc)
+          return a.error = name + " needs a value", a;
+        a.valued.push_back({name, hasInline ? inline_value : argv[++i]});
+      } else if (std::find(plain.begin(), plain.end(), name) != plain.end() && !hasInline) {
+        a.flags.push_back(name);
+      } else {
+        return a.error = "unknown option " + s, a;
+      }
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  if (a.store.empty())
+    a.store = defaultStorePath();
+  return a;
+}
+
+bool parseCount(const std::string *text, int64_t &out) {
+  if (!text)
+    return true;
+  char *end = nullptr;
+  long long v = std::strtoll(text->c_str(), &end, 10);
+  if (text->empty() || *end || v <= 0)
+    return false;
+  out = v;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    return usage("a command is needed");
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return ExitOk;
+  }
+  if (command == "callback") {
+    Args a = parse(argc, argv, {"--success", "--failure"}, {"--heartbeat"});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("callback needs exactly one TOKEN");
+    int kinds = (a.value("--success") != nullptr) + (a.value("--failure") != nullptr) + a.flag("--heartbeat");
+    if (kinds != 1)
+      return usage("callback needs exactly one of --success JSON, --failure MESSAGE, --heartbeat");
+    CallbackCommand cmd;
+    cmd.store = a.store;
+    cmd.token = a.positional[0];
+    cmd.json = a.json;
+    if (const std::string *v = a.value("--success")) {
+      cmd.kind = CallbackCommand::Success;
+      cmd.payload = *v;
+    } else if (const std::string *m = a.value("--failure")) {
+      cmd.kind = CallbackCommand::Failure;
+      cmd.payload = *m;
+    } else {
+      cmd.kind = CallbackCommand::Heartbeat;
+    }
+    RealClock clock;
+    return emit(runCallbackCommand(cmd, clock));
+  }
+  if (command == "inspect") {
+    Args a = parse(argc, argv, {}, {});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("inspect needs exactly one EXECUTION (name or id)");
+    return emit(runInspectCommand(a.store, a.positional[0], a.json));
+  }
+  if (command == "runs") {
+    Args a = parse(argc, argv, {"--limit"}, {});
+    int64_t limit = 50;
+    if (!a.error.empty())
+      return usage(a.error);
+    if (!a.positional.empty() || !parseCount(a.value("--limit"), limit))
+      return usage("runs takes no arguments; --limit needs a positive number");
+    return emit(runRunsCommand(a.store, limit, a.json));
+  }
+  if (command == "resume") {
+    Args a = parse(argc, argv, {"--op-budget"}, {"--no-wait"});
+    if (!a.error.empty())
+      return usage(a.error);
+    ResumeCommand cmd;
+    cmd.store = a.store;
+    cmd.json = a.json;
+    cmd.noWait = a.flag("--no-wait");
+    if (!a.positional.empty() || !parseCount(a.value("--op-budget"), cmd.opBudget))
+      return usage("resume takes no arguments; --op-budget needs a positive number");
+    // The orchestrators of this program register here (the CI run/workflow/job
+    // orchestrators, once they exist).
+    return emit(runResumeCommand(cmd, [](Engine &) {}));
+  }
+  return usage("unknown command \"" + command + "\"");
+}
