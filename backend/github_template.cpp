@@ -410,7 +410,7 @@ J GithubTemplateEmitter::jobJson(const ir::Workflow &wf, const ir::Job &job, boo
     o["services"] = tokenJson(*job.services);
   if (!job.outputs.empty())
     o["outputs"] = templateMapJson(job.outputs);
-  if (!call) {
+  if (!call && !job.steps.empty()) {
     J steps = J::array();
     for (const auto &s : job.steps)
       steps.push_back(stepJson(s));

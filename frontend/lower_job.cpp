@@ -195,7 +195,13 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
   j.range = n->range;
   if (!cx.expectMapping(n, "a job mapping"))
     return j;
-  bool hasUses = n->get("uses"), hasRunsOn = n->get("runs-on"), hasSteps = n->get("steps");
+  bool hasUses = false, hasRunsOn = false, hasSteps = false;
+  for (const YamlEntry &e : n->entries) {
+    llvm::StringRef k = e.key->value;
+    hasUses |= k == "uses";
+    hasRunsOn |= k == "runs-on";
+    hasSteps |= k == "steps";
+  }
   j.kind = hasUses && !hasRunsOn && !hasSteps ? ir::JobKind::ReusableCall : ir::JobKind::Normal;
   bool call = j.kind == ir::JobKind::ReusableCall;
   llvm::ArrayRef<llvm::StringRef> allowed =

@@ -112,6 +112,8 @@ TEST(GithubTemplateConformance, ReaderCases) {
     if (skipped.count(f.filename().string())) {
       ++skippedTotal;
       skippedPassed += reason.empty();
+      if (!reason.empty() && std::getenv("CI_CONFORMANCE_VERBOSE"))
+        std::cout << "skipped-case FAIL " << f.filename().string() << ": " << reason << "\n";
       continue;
     }
     if (reason.empty()) {
