@@ -1,0 +1,89 @@
+// Test harness: runs plans on the local durable runner with the fake compute provider and an in-memory control store.
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import { makeRunHandler } from "../src/run.js";
+import { makeWorkflowHandler } from "../src/workflow.js";
+import { apiCallbackSender } from "../src/callbacks.js";
+import { fakeProvider } from "../src/providers.js";
+import { MemoryControlStore } from "../src/control_store.js";
+import { readPlan, partitionWorkflow } from "../src/plan.js";
+
+export const realSetTimeout = globalThis.setTimeout;
+export const realSetInterval = globalThis.setInterval;
+export const realClearInterval = globalThis.clearInterval;
+export const realNow = Date.now.bind(Date);
+export const sleep = (ms) => new Promise((r) => realSetTimeout(r, ms));
+
+let setUp = false;
+/** Sets up the local runner once per test file. */
+export async function setup() {
+  if (setUp) return;
+  setUp = true;
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+}
+export async function teardown() {
+  if (!setUp) return;
+  setUp = false;
+  await LocalDurableTestRunner.teardownTestEnvironment();
+}
+
+/** A sender that completes callbacks through the local runner. */
+export function localSender() {
+  return apiCallbackSender(LocalDurableTestRunner.createDurableApi());
+}
+
+/**
+ * Runs a plan end to end (Run -> Workflow executions -> partitions).
+ * @param {object} plan @param {object} scenario
+ * @param {{mode?: "timer"|"manual", store?: object, runId?: string, onStart?: (env) => void}} [opts]
+ */
+export async function runPlan(plan, scenario = {}, opts = {}) {
+  const sender = localSender();
+  const provider = opts.provider ?? fakeProvider({ scenario, sender, mode: opts.mode ?? "timer", setTimer: realSetTimeout });
+  const store = opts.store ?? new MemoryControlStore();
+  const invocations = { count: 0, ended: 0 };
+  const deps = { provider, store, sender, workflowFunction: "workflow", opBudget: opts.opBudget };
+  const wfHandler = makeWorkflowHandler(async () => deps);
+  const counted = async (ev, lctx) => {
+    invocations.count++;
+    try { return await wfHandler(ev, lctx); } finally { invocations.ended++; opts.onInvocationEnd?.(); }
+  };
+  // The local runner cannot resolve `invoke` targets from inside an invoked execution, so plans
+  // with child executions start at the Workflow function (the Run function's only work is the
+  // plan step and one invoke per workflow).
+  const top = opts.direct ? async (ev, lctx) => { invocations.count++; try { return await wfHandler(ev, lctx); } finally { invocations.ended++; } }
+    : makeRunHandler(async () => deps);
+  const runner = new LocalDurableTestRunner({ handlerFunction: top });
+  runner.registerDurableFunction("workflow", counted);
+  const env = { provider, store, sender, runner, invocations };
+  opts.onStart?.(env);
+  const run = { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" } };
+  let payload = { run, plan };
+  if (opts.direct) {
+    const w = readPlan(plan).workflows[0];
+    partitionWorkflow(w, opts.opBudget ?? 3000);
+    payload = { run, workflow: w };
+  }
+  // The local runner's worker does not keep the process alive on its own.
+  const keepAlive = realSetInterval(() => {}, 1000);
+  let execution;
+  try {
+    execution = await runner.run({ payload });
+  } finally {
+    realClearInterval(keepAlive);
+  }
+  let result = execution.getResult();
+  if (opts.direct && result) {
+    result = { run: run.id, conclusion: result.conclusion, operations: 0,
+      workflows: [{ id: result.workflow, conclusion: result.conclusion, operations: result.operations, children: result.children }],
+      jobs: result.jobs };
+  }
+  if (execution.getStatus() !== "SUCCEEDED") {
+    throw new Error(`run ${execution.getStatus()}: ${JSON.stringify(execution.getError?.() ?? null)}`);
+  }
+  return { result, execution, provider, store, invocations, operations: execution.getOperations() };
+}
+
+/** job display name -> conclusion. */
+export function conclusions(result) {
+  return Object.fromEntries(result.jobs.map((j) => [j.name, j.conclusion]));
+}

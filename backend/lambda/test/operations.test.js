@@ -1,0 +1,196 @@
+// Operation counts, partitions into child executions, concurrency between runs, SQS idempotency, the Callback API.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, teardown, runPlan, conclusions, sleep, realSetInterval, realClearInterval } from "./harness.js";
+import { plan, fanOut, chain, matrixPlan } from "./plans.js";
+import { readPlan, partitionWorkflow } from "../src/plan.js";
+import { MemoryControlStore } from "../src/control_store.js";
+import { makeSqsHandler, executionName } from "../src/sqs.js";
+import { makeCallbackApiHandler } from "../src/callback_api.js";
+import { makeToken, readToken } from "../src/callbacks.js";
+import { expandMatrix } from "../src/matrix.js";
+
+before(setup);
+after(teardown);
+
+/** The estimate of the single execution of a one-workflow plan. */
+function estimateOf(p, budget = 3000) {
+  const w = readPlan(p).workflows[0];
+  partitionWorkflow(w, budget);
+  return w.estimate;
+}
+
+/**
+ * Runs with one completion per wake: a job report is sent only while no Workflow invocation is
+ * active (the execution suspended), and only one per suspension.
+ */
+async function runOnePerWake(p, scenario = {}) {
+  let env = null;
+  let lastEnded = -1;
+  const poll = realSetInterval(() => {
+    if (!env) return;
+    const { count, ended } = env.invocations;
+    if (count === ended && ended !== lastEnded && env.provider.queued > 0) { lastEnded = ended; env.provider.releaseNext(); }
+  }, 50);
+  try {
+    return await runPlan(p, scenario, { mode: "manual", onStart: (e) => { env = e; } });
+  } finally {
+    realClearInterval(poll);
+  }
+}
+
+/** Completions 40 ms apart, so each wake sees one (without suspending the execution). */
+const staggered = (names) => ({ jobs: Object.fromEntries(names.map((n, i) => [n, { duration_ms: 40 * (i + 1) }])) });
+
+for (const [label, p, run] of [
+  ["fan-out of 40 (suspended and replayed between completions)", fanOut(40), (p) => runOnePerWake(p)],
+  ["chain of 25", chain(25), (p) => runPlan(p, {})],
+  ["matrix of 12 with max-parallel 3", matrixPlan({ a: [1, 2, 3], b: [1, 2, 3, 4] }, { max_parallel: 3 }),
+    (p) => runPlan(p, staggered([1, 2, 3].flatMap((a) => [1, 2, 3, 4].map((b) => `test (${a}, ${b})`))))],
+]) {
+  test(`operations of a ${label}, one completion per wake: at most the estimate and within 10% of it`, async () => {
+    const est = estimateOf(p);
+    const { result } = await run(p);
+    assert.equal(result.conclusion, "success");
+    const actual = result.workflows[0].operations;
+    assert.ok(actual <= est.operations, `actual ${actual} > estimate ${est.operations}`);
+    assert.ok(actual >= 0.9 * est.operations, `actual ${actual} < 90% of estimate ${est.operations}`);
+    const jobs = result.jobs.length;
+    assert.ok(actual / jobs <= 3 + 3 / jobs + 1e-9, `${actual} operations for ${jobs} jobs`);
+  });
+}
+
+test("the operation counter agrees with the local runner's journal", async () => {
+  const { result, operations } = await runPlan(chain(3), {});
+  // The Run execution: load-plan step, one invoke, promise.all.
+  assert.equal(result.operations, 3);
+  assert.equal(operations.filter((o) => !o.getParentId?.()).length >= 3, true);
+});
+
+test("a workflow over budget is split into child executions; none exceeds the budget and the results match", async () => {
+  const p = fanOut(120);
+  p.workflows[0].jobs.push({ id: "final", needs: p.workflows[0].jobs.map((j) => j.id) });
+  const budget = 100;
+  const est = estimateOf(p, budget);
+  assert.ok(est.executions.length > 2, JSON.stringify(est));
+  for (const e of est.executions) assert.ok(e.operations <= budget, JSON.stringify(e));
+  const { result } = await runPlan(p, {}, { opBudget: budget, direct: true });
+  assert.equal(result.conclusion, "success");
+  assert.equal(result.jobs.length, 121);
+  assert.ok(result.jobs.every((j) => j.conclusion === "success"));
+  const wf = result.workflows[0];
+  assert.ok(wf.operations <= budget, `parent ${wf.operations}`);
+  for (const c of wf.children) assert.ok(c.operations <= c.estimate && c.estimate <= budget, JSON.stringify(c));
+});
+
+test("reusable-workflow call as a child execution: gate, member names, outputs and dependents", async () => {
+  const p = plan([
+    { id: "pre", outputs: { v: "${{ steps.s.outputs.v }}" } },
+    { id: "call", uses: "./.github/workflows/lib.yml", needs: ["pre"], outputs: { o: "${{ jobs.build.outputs.b }}" } },
+    { id: "call/build", local_id: "build", name: "build", call: "call", outputs: { b: "x" } },
+    { id: "call/test", local_id: "test", name: "test", call: "call", needs: [{ id: "call/build", as: "build" }],
+      if: "success() && (needs.build.outputs.b == 'built')" },
+    { id: "after", needs: ["call"], if: "success() && (needs.call.outputs.o == 'built' && needs.call.result == 'success')" },
+  ], { partitions: [{ id: "lib", kind: "call", jobs: ["call/build", "call/test"] }] });
+  const { result, invocations } = await runPlan(p, { jobs: { "call / build": { outputs: { b: "built" } } } }, { direct: true });
+  assert.deepEqual(conclusions(result), { pre: "success", "call / build": "success", "call / test": "success", after: "success" });
+  assert.ok(invocations.count >= 2, "the call ran in its own execution");
+  assert.equal(result.workflows[0].children.length, 1);
+});
+
+test("a skipped reusable call skips its members without starting a child execution", async () => {
+  const p = plan([
+    { id: "pre" },
+    { id: "call", uses: "./lib.yml", needs: ["pre"], if: "success() && (github.ref == 'refs/heads/nope')" },
+    { id: "call/build", local_id: "build", call: "call", if: "always()" },
+  ], { partitions: [{ id: "lib", kind: "call", jobs: ["call/build"] }] });
+  const { result, invocations } = await runPlan(p, {});
+  assert.deepEqual(conclusions(result), { pre: "success", "call / build": "skipped" });
+  assert.equal(invocations.count, 1);
+});
+
+test("concurrency wake between two runs: the second run's deploy waits for the first and is woken when it finishes", async () => {
+  const store = new MemoryControlStore();
+  const p = plan([{ id: "deploy", concurrency: { group: "Prod-${{ github.event_name }}" } }]);
+  const first = runPlan(p, { jobs: { deploy: { duration_ms: 600 } } }, { store, runId: "r1" });
+  await sleep(200);
+  const second = runPlan(p, { jobs: { deploy: { duration_ms: 10 } } }, { store, runId: "r2" });
+  const [a, b] = await Promise.all([first, second]);
+  assert.equal(a.result.conclusion, "success");
+  assert.equal(b.result.conclusion, "success");
+  const t1 = a.provider.log.dispatched.length, t2 = b.provider.log.dispatched.length;
+  assert.equal(t1 + t2, 2);
+  assert.equal(b.result.jobs[0].conclusion, "success");
+  assert.equal(store.groups.get("prod-push").holder, null, "the group is free at the end");
+});
+
+test.skip("a newer pending run replaces the older pending one in a concurrency group (queue: single)", async () => {
+  const store = new MemoryControlStore();
+  const p = plan([{ id: "deploy", concurrency: "prod" }]);
+  const holder = runPlan(p, { jobs: { deploy: { duration_ms: 700 } } }, { store, runId: "r1" });
+  await sleep(150);
+  const older = runPlan(p, {}, { store, runId: "r2" });
+  await sleep(250);
+  const newer = runPlan(p, {}, { store, runId: "r3" });
+  const [a, b, c] = await Promise.all([holder, older, newer]);
+  assert.equal(a.result.jobs[0].conclusion, "success");
+  assert.equal(b.result.jobs[0].conclusion, "cancelled");
+  assert.equal(b.result.jobs[0].reason, "concurrency");
+  assert.equal(c.result.jobs[0].conclusion, "success");
+});
+
+test("SQS idempotency: the same message delivered twice starts one Run execution; a bad message is a batch failure", async () => {
+  const started = new Map();
+  const starter = { async start({ name, payload }) {
+    const prev = started.get(name);
+    if (prev && prev !== payload) throw new Error("name reused with another payload");
+    started.set(name, payload);
+  } };
+  const handler = makeSqsHandler(async () => ({ starter, runFunction: "run" }));
+  const body = JSON.stringify({ run: { id: "12345/attempt-1" }, plan: fanOut(1) });
+  const r1 = await handler({ Records: [{ messageId: "m1", body }, { messageId: "m2", body: "{oops" }] });
+  const r2 = await handler({ Records: [{ messageId: "m1", body }] });
+  assert.deepEqual(r1.batchItemFailures, [{ itemIdentifier: "m2" }]);
+  assert.deepEqual(r2.batchItemFailures, []);
+  assert.equal(started.size, 1);
+  const name = [...started.keys()][0];
+  assert.match(name, /^[A-Za-z0-9_-]{1,64}$/);
+  assert.equal(executionName("abc"), "run-abc");
+  assert.equal(executionName("x".repeat(200)).length, 64);
+  assert.notEqual(executionName("a/b"), executionName("a_b"));
+});
+
+test("Callback API: a signed token completes its callback; a forged one is refused", async () => {
+  const sent = [];
+  const sender = { success: async (id, r) => sent.push([id, JSON.parse(r)]), heartbeat: async (id) => sent.push([id, "hb"]) };
+  const api = makeCallbackApiHandler(async () => ({ sender, store: new MemoryControlStore(), tokenSecret: "k" }));
+  const token = makeToken("k", "cb-1");
+  assert.equal(readToken("k", token), "cb-1");
+  assert.equal(readToken("other", token), null);
+  const ok = await api({ rawPath: "/callback", body: JSON.stringify({ token, status: "failure", outputs: { a: "1" } }) });
+  assert.equal(ok.statusCode, 200);
+  const hb = await api({ rawPath: "/callback", body: JSON.stringify({ token, status: "heartbeat" }) });
+  assert.equal(hb.statusCode, 200);
+  const bad = await api({ rawPath: "/callback", body: JSON.stringify({ token: token.slice(0, -2) + "xx" }) });
+  assert.equal(bad.statusCode, 403);
+  const none = await api({ rawPath: "/runs/zz/cancel", body: "{}" });
+  assert.equal(none.statusCode, 404);
+  assert.deepEqual(sent, [["cb-1", { conclusion: "failure", outputs: { a: "1" } }], ["cb-1", "hb"]]);
+});
+
+test("matrix expansion follows GitHub's worked examples (gha-semantics §2.4)", () => {
+  const names = (m, n = "job") => expandMatrix(m, n).map((l) => l.name);
+  assert.deepEqual(names({ fruit: ["apple", "pear"], animal: ["cat", "dog"], include: [{ color: "green" }, { color: "pink", animal: "cat" },
+    { fruit: "apple", shape: "circle" }, { fruit: "banana" }, { fruit: "banana", animal: "cat" }] }),
+  ["job (apple, cat)", "job (apple, dog)", "job (pear, cat)", "job (pear, dog)", "job (banana)", "job (banana, cat)"]);
+  const ex2 = expandMatrix({ os: ["macos-latest", "windows-latest"], version: [12, 14, 16], environment: ["staging", "production"],
+    exclude: [{ os: "macos-latest", version: 12, environment: "production" }, { os: "windows-latest", version: 16 }] }, "j");
+  assert.equal(ex2.length, 9);
+  assert.deepEqual(expandMatrix({ os: ["a", "b"], include: [{ os: "a", node: 1 }, { os: "a", node: 2 }] }, "j").map((l) => l.matrix),
+    [{ os: "a", node: 2 }, { os: "b" }]);
+  assert.deepEqual(names({ os: ["Ubuntu"], v: ["16"], include: [{ os: "ubuntu", v: 16, x: 1 }] }), ["job (Ubuntu, 16)"], "loose, case-insensitive include match");
+  assert.deepEqual(names({ v: [3.1, true, null, ""] }), ["job (3.1)", "job (true)", "job", "job"]);
+  assert.throws(() => expandMatrix({ os: [] }, "j"), /does not contain any values/);
+  assert.throws(() => expandMatrix({ os: ["a"], exclude: [{ arch: "x" }] }, "j"), /exclude key 'arch'/);
+  assert.throws(() => expandMatrix({ a: Array.from({ length: 300 }, (_, i) => i) }, "j"), /at most 256/);
+});

@@ -1,0 +1,63 @@
+// Collecting ci-lint's inputs from the command line or the repository.
+#include "passes/lint_inputs.h"
+
+#include "passes/lint_discovery.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <filesystem>
+
+namespace passes {
+
+std::string displayPath(llvm::StringRef path) {
+  llvm::SmallString<256> cwd, abs(path);
+  if (llvm::sys::fs::current_path(cwd) || llvm::sys::fs::make_absolute(abs))
+    return path.str();
+  std::string rel = std::filesystem::path(std::string(abs.str()))
+                        .lexically_normal()
+                        .lexically_relative(std::string(cwd.str()))
+                        .string();
+  return rel.empty() ? path.str() : rel;
+}
+
+llvm::Expected<std::vector<LintInput>>
+collectLintInputs(const std::vector<std::string> &files, const std::string &stdinFilename,
+                  const std::function<std::string()> &readStdin) {
+  std::vector<LintInput> inputs;
+  if (!files.empty()) {
+    bool stdinUsed = false;
+    for (const std::string &f : files) {
+      LintInput in;
+      in.path = f;
+      if (f == "-") {
+        if (stdinUsed)
+          return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                         "standard input ('-') can be linted only once");
+        stdinUsed = true;
+        in.text = readStdin();
+        in.displayName = stdinFilename.empty() ? "<stdin>" : stdinFilename;
+        // Discovery and config follow the name the editor gives.
+        if (!stdinFilename.empty())
+          in.path = stdinFilename;
+      }
+      inputs.push_back(std::move(in));
+    }
+    return inputs;
+  }
+  auto root = findRepositoryRoot(".");
+  if (!root)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "no files given and no repository (.git) found from the current directory; "
+        "name the workflow files to lint");
+  for (const std::string &p : discoverLintFiles(*root)) {
+    LintInput in;
+    in.path = p;
+    in.displayName = displayPath(p);
+    inputs.push_back(std::move(in));
+  }
+  return inputs;
+}
+
+} // namespace passes
