@@ -112,11 +112,17 @@ llvm::Expected<json> compileRunRequest(const json &request, const WorkflowFileCo
   json plan = request.value("plan", json());
   std::string source = request.value("source", std::string());
   json workflows;
-  if (plan.is_null() && llvm::StringRef(source).endswith(".json")) {
-    std::string text = readText(source);
-    plan = json::parse(text, nullptr, false);
-    if (plan.is_discarded() || text.empty())
-      return llvm::createStringError(std::errc::invalid_argument, "%s: not a JSON plan", source.c_str());
+  std::string planText;
+  if (request.contains("plan_text"))
+    planText = request["plan_text"].get<std::string>();
+  else if (plan.is_null() && llvm::StringRef(source).endswith(".json"))
+    planText = readText(source);
+  if (!planText.empty() || (plan.is_null() && llvm::StringRef(source).endswith(".json"))) {
+    llvm::Expected<json> p = readPlanKeepingMatrixOrder(planText);
+    if (!p)
+      return llvm::createStringError(std::errc::invalid_argument, "%s: %s", source.c_str(),
+                                     llvm::toString(p.takeError()).c_str());
+    plan = std::move(*p);
   }
   if (!plan.is_null()) {
     if (!plan.is_object() || !plan.value("version", json()).is_number_integer())

@@ -32,10 +32,8 @@ llvm::Expected<RunRecord> unfinished(Store &store, int64_t runId) {
 
 } // namespace
 
-llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &req) {
-  Store &store = engine.store();
+llvm::Expected<int64_t> recordRun(Store &store, const RunRequest &req, TimeMs now) {
   int64_t runId = 0;
-  TimeMs now = engine.clock().now();
   if (llvm::Error e = store.transact([&]() -> llvm::Error {
         llvm::Expected<int64_t> id = ci::nextRunId(store);
         if (!id)
@@ -56,14 +54,25 @@ llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &req) {
         return ci::storeSecrets(store, runId, req.secrets);
       }))
     return e;
+  return runId;
+}
+
+llvm::Error launchRun(Engine &engine, int64_t runId, const RunRequest &req) {
   json input{{"run", {{"id", runId}, {"attempt", 1}, {"source", req.source}, {"event", req.event}}},
              {"request", req.request},
              {"provider", {{"name", req.provider}, {"config", req.providerConfig}}}};
   llvm::Expected<ExecutionRecord> rec =
       engine.start(StartRequest(ci::runExecutionName(runId, 1), "ci-run", std::move(input)));
-  if (!rec)
-    return rec.takeError();
-  return runId;
+  return rec ? llvm::Error::success() : rec.takeError();
+}
+
+llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &req) {
+  llvm::Expected<int64_t> id = recordRun(engine.store(), req, engine.clock().now());
+  if (!id)
+    return id.takeError();
+  if (llvm::Error e = launchRun(engine, *id, req))
+    return e;
+  return *id;
 }
 
 llvm::Expected<int> startNextAttempt(Engine &engine, int64_t runId, const std::string &target, bool failed) {

@@ -36,6 +36,9 @@ struct RunRequest {
 /// Allocates a run id, records the run and starts its execution (its first turn runs
 /// the compile step). Returns the run id.
 llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &request);
+/// The two halves of `startRun`: record the run (queued), then start its execution.
+llvm::Expected<int64_t> recordRun(Store &store, const RunRequest &request, TimeMs now);
+llvm::Error launchRun(Engine &engine, int64_t runId, const RunRequest &request);
 
 /// Starts the next attempt of a finished run, re-running `target` (a job id, name or
 /// instance) or, with `failed`, every failed or cancelled job, and the jobs that

@@ -3,6 +3,7 @@
 
 #include "frontend/template_parser.h"
 #include "ir/expr_eval.h"
+#include "ir/value_json.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -97,6 +98,57 @@ std::string firstError(const std::vector<frontend::TemplateError> &errors) {
 }
 
 } // namespace
+
+PlanExpr PlanExpr::constantValue(ir::Value value) {
+  PlanExpr e;
+  e.source_ = valueToJson(value);
+  e.constant_ = std::move(value);
+  return e;
+}
+
+namespace {
+llvm::Expected<ir::Value> parseOrdered(const json &text, const std::string &what) {
+  if (!text.is_string())
+    return planError(what + " must be JSON text");
+  ir::Value v;
+  ir::JSONParseError err;
+  if (!ir::parseJSON(text.get<std::string>(), v, err))
+    return planError(what + ": " + err.message);
+  return v;
+}
+
+void rewriteMatrices(nlohmann::ordered_json &plan) {
+  if (!plan.is_object() || !plan.contains("workflows") || !plan["workflows"].is_array())
+    return;
+  for (auto &wf : plan["workflows"]) {
+    if (!wf.is_object() || !wf.contains("jobs") || !wf["jobs"].is_array())
+      continue;
+    for (auto &job : wf["jobs"]) {
+      if (!job.is_object())
+        continue;
+      if (job.contains("strategy") && job["strategy"].is_object() && job["strategy"].contains("matrix") &&
+          job["strategy"]["matrix"].is_object()) {
+        job["strategy"]["matrix_json"] = job["strategy"]["matrix"].dump();
+        job["strategy"].erase("matrix");
+      }
+      if (job.contains("instances") && job["instances"].is_array())
+        for (auto &inst : job["instances"])
+          if (inst.is_object() && inst.contains("matrix") && inst["matrix"].is_object()) {
+            inst["matrix_json"] = inst["matrix"].dump();
+            inst.erase("matrix");
+          }
+    }
+  }
+}
+} // namespace
+
+llvm::Expected<json> readPlanKeepingMatrixOrder(llvm::StringRef text) {
+  nlohmann::ordered_json plan = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
+  if (plan.is_discarded())
+    return planError("not a JSON plan");
+  rewriteMatrices(plan);
+  return json::parse(plan.dump());
+}
 
 PlanExpr PlanExpr::constant(json value) {
   PlanExpr e;
@@ -240,7 +292,12 @@ llvm::Error readJob(const json &j, const std::string &at, ModelJob &job,
       return mp.takeError();
     job.maxParallel = std::move(*mp);
     json matrix = strategy.value("matrix", json());
-    if (!matrix.is_null()) {
+    if (strategy.contains("matrix_json")) {
+      llvm::Expected<ir::Value> m = parseOrdered(strategy["matrix_json"], where + ": strategy.matrix_json");
+      if (!m)
+        return m.takeError();
+      job.matrix = PlanExpr::constantValue(std::move(*m));
+    } else if (!matrix.is_null()) {
       llvm::Expected<PlanExpr> m = PlanExpr::read(matrix, where + ": strategy.matrix");
       if (!m)
         return m.takeError();
@@ -258,7 +315,14 @@ llvm::Error readJob(const json &j, const std::string &at, ModelJob &job,
       std::string config = inst.value("config_id", std::to_string(i));
       leg.id = inst.value("id", job.id + "." + config);
       leg.name = inst.value("name", job.name);
-      leg.matrix = jsonToValue(inst.value("matrix", json()));
+      if (inst.contains("matrix_json")) {
+        llvm::Expected<ir::Value> m = parseOrdered(inst["matrix_json"], where + ": instances[].matrix_json");
+        if (!m)
+          return m.takeError();
+        leg.matrix = std::move(*m);
+      } else {
+        leg.matrix = jsonToValue(inst.value("matrix", json()));
+      }
       legs.push_back(std::move(leg));
       ++i;
     }
@@ -415,7 +479,7 @@ json workflowJsonFromPlan(const ir::PlanWorkflow &w) {
     if (!j.instances.empty()) {
       json legs = json::array();
       for (const ir::PlanInstance &i : j.instances)
-        legs.push_back(json{{"id", i.id}, {"name", i.name}, {"matrix", valueToJson(i.matrix)},
+        legs.push_back(json{{"id", i.id}, {"name", i.name}, {"matrix_json", ir::writeJSON(i.matrix, false)},
                             {"config_id", i.configId}});
       job["instances"] = std::move(legs);
     }

@@ -31,9 +31,17 @@
 
 namespace runtime {
 
-/// JSON <-> expression values (numbers are doubles; object order is kept).
+/// JSON <-> expression values (numbers are doubles). `json` objects keep their keys
+/// sorted; where the order matters (a matrix: its key order is the product order and
+/// the legs' names, gha-semantics §2.1), the workflow JSON carries the object as text,
+/// `matrix_json`, read with the order-preserving parser of ir/value_json.h.
 ir::Value jsonToValue(const json &j);
 json valueToJson(const ir::Value &v);
+
+/// Rewrites the literal matrices of a plan read with its key order (`strategy.matrix`
+/// and `instances[].matrix` objects) into `matrix_json` texts, and returns the plan
+/// as `json`. `text` is the plan's JSON text.
+llvm::Expected<json> readPlanKeepingMatrixOrder(llvm::StringRef text);
 
 /// A plan value: a constant, or a `${{ }}` template (or a bare expression) evaluated
 /// when it is needed.
@@ -41,6 +49,8 @@ class PlanExpr {
 public:
   PlanExpr() = default;
   static PlanExpr constant(json value);
+  /// A constant given as an expression value (keeps object key order).
+  static PlanExpr constantValue(ir::Value value);
   /// A string with `${{` is parsed as a template, anything else is a constant.
   /// Fails with the parser's message for a bad expression.
   static llvm::Expected<PlanExpr> read(const json &value, llvm::StringRef what);

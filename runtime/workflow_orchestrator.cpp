@@ -167,16 +167,36 @@ void WorkflowLoop::carryOver(const json &carry) {
       queue.push_back(static_cast<uint32_t>(j));
     }
   };
-  for (const json &e : jobs) {
-    JobReport r = JobReport::fromJson(e);
+  // Legs of a directly re-run job keep their result unless they are what is re-run:
+  // with --failed the legs that failed, with an instance target that instance, with a
+  // job target every leg.
+  std::vector<JobReport> entries;
+  for (const json &e : jobs)
+    entries.push_back(JobReport::fromJson(e));
+  std::vector<uint8_t> direct(m.jobs.size(), 0);
+  std::vector<std::string> keep;
+  llvm::StringRef t(target);
+  bool jobTarget = !failed && m.findJob(target) >= 0;
+  for (const JobReport &r : entries) {
     bool hit = failed ? (r.conclusion == Conclusion::Failure || r.conclusion == Conclusion::Cancelled)
-                      : (llvm::StringRef(target).equals_insensitive(r.id) ||
-                         llvm::StringRef(target).equals_insensitive(r.name) ||
-                         llvm::StringRef(target).equals_insensitive(r.job));
-    if (hit)
-      mark(m.findJob(r.job));
+                      : (t.equals_insensitive(r.id) || t.equals_insensitive(r.name) || t.equals_insensitive(r.job));
+    int32_t j = m.findJob(r.job);
+    if (hit && j >= 0)
+      direct[j] = 1;
   }
-  if (!failed && !target.empty())
+  for (const JobReport &r : entries) {
+    int32_t j = m.findJob(r.job);
+    if (j < 0 || !direct[j] || r.id == m.jobs[j].id)
+      continue;
+    bool rerunThis = failed ? (r.conclusion == Conclusion::Failure || r.conclusion == Conclusion::Cancelled)
+                            : jobTarget || t.equals_insensitive(r.id) || t.equals_insensitive(r.name);
+    if (!rerunThis)
+      keep.push_back(r.id);
+  }
+  for (uint32_t j = 0; j < direct.size(); ++j)
+    if (direct[j])
+      mark(static_cast<int32_t>(j));
+  if (jobTarget)
     mark(m.findJob(target));
   while (!queue.empty()) {
     uint32_t x = queue.back();
@@ -191,7 +211,7 @@ void WorkflowLoop::carryOver(const json &carry) {
   for (uint32_t j = 0; j < again.size(); ++j)
     if (again[j])
       rerun.push_back(j);
-  sched_.carryOver(jobs, rerun);
+  sched_.carryOver(jobs, rerun, keep);
 }
 
 Task<std::vector<json>> WorkflowLoop::takeRequests(const char *kindName) {

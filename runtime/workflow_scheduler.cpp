@@ -288,6 +288,24 @@ void WorkflowScheduler::enterJob(uint32_t j) {
       mp = static_cast<double>(*st.maxParallel);
     inst.strategy = passes::strategyContext(hasMatrix ? st.failFast : true, i, legs.size(),
                                             hasMatrix ? mp : std::optional<double>(1));
+    auto kept = kept_.find(inst.id);
+    if (kept != kept_.end()) { // a leg whose result stands in this attempt
+      const JobReport &r = kept->second;
+      inst.attempt = r.attempt;
+      inst.status = InstanceState::Done;
+      inst.conclusion = r.conclusion;
+      inst.result = r.result;
+      inst.reason = r.reason;
+      inst.outputs = r.outputs;
+      inst.continueOnError = r.continueOnError;
+      inst.finishSeq = ++finishSeq_;
+      uint32_t index = static_cast<uint32_t>(instances_.size());
+      instanceById_[inst.id] = index;
+      instances_.push_back(std::move(inst));
+      st.instances.push_back(index);
+      kept_.erase(kept);
+      continue;
+    }
     inst.attempt = ++attempts_[inst.id];
     ir::ValueObject legObj = ctx.getObject();
     legObj.set("matrix", inst.matrix);

@@ -93,7 +93,10 @@ public:
   /// Jobs carried over from an earlier attempt of the run (report entries per job id,
   /// as `report()` gives them): they are done and keep their results. Instances of
   /// other jobs continue the attempt numbering of `attempts` (instance id -> attempt).
-  void carryOver(const json &previousJobs, const std::vector<uint32_t> &rerun);
+  /// `keep` lists instance ids of re-run jobs whose previous result stands (the legs
+  /// that succeeded when only the failed ones are re-run).
+  void carryOver(const json &previousJobs, const std::vector<uint32_t> &rerun,
+                 const std::vector<std::string> &keep = {});
 
   /// Decides everything that can be decided now.
   Work advance();
@@ -164,6 +167,7 @@ private:
   std::vector<InstanceState> instances_;
   std::unordered_map<std::string, uint32_t> instanceById_;
   std::unordered_map<std::string, int> attempts_;
+  std::unordered_map<std::string, JobReport> kept_; ///< instance id -> result carried into a re-run job
   std::deque<uint32_t> ready_;     ///< jobs whose needs may all be done
   std::deque<uint32_t> startable_; ///< jobs with queued instances that may start
   std::vector<uint32_t> launches_; ///< instances granted their group, to launch

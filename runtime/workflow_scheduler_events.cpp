@@ -462,7 +462,8 @@ std::vector<JobReport> WorkflowScheduler::report() const {
   return out;
 }
 
-void WorkflowScheduler::carryOver(const json &previousJobs, const std::vector<uint32_t> &rerun) {
+void WorkflowScheduler::carryOver(const json &previousJobs, const std::vector<uint32_t> &rerun,
+                                  const std::vector<std::string> &keep) {
   std::vector<uint8_t> again(jobs_.size(), 0);
   for (uint32_t j : rerun)
     again[j] = 1;
@@ -470,6 +471,8 @@ void WorkflowScheduler::carryOver(const json &previousJobs, const std::vector<ui
   for (const json &e : previousJobs) {
     JobReport r = JobReport::fromJson(e);
     attempts_[r.id] = std::max(attempts_[r.id], r.attempt);
+    if (std::find(keep.begin(), keep.end(), r.id) != keep.end())
+      kept_[r.id] = r;
     int32_t j = model_->findJob(r.job);
     if (j >= 0)
       byJob[j].push_back(std::move(r));

@@ -14,12 +14,15 @@
 
 namespace rtest {
 
+/// Plans keep their key order (matrix keys are ordered, gha-semantics §2.1).
+using ojson = nlohmann::ordered_json;
+
 /// A plan with one workflow "ci" and these jobs (the plan format of docs/lambda-plan.md).
-inline runtime::json plan(runtime::json jobs, runtime::json extra = runtime::json::object()) {
-  runtime::json wf{{"id", "ci"}, {"path", ".github/workflows/ci.yml"}, {"name", "CI"}, {"jobs", std::move(jobs)}};
+inline ojson plan(ojson jobs, ojson extra = ojson::object()) {
+  ojson wf{{"id", "ci"}, {"path", ".github/workflows/ci.yml"}, {"name", "CI"}, {"jobs", std::move(jobs)}};
   for (auto it = extra.begin(); it != extra.end(); ++it)
     wf[it.key()] = it.value();
-  return runtime::json{{"version", 1}, {"workflows", runtime::json::array({wf})}};
+  return ojson{{"version", 1}, {"workflows", ojson::array({wf})}};
 }
 
 class CiHarness {
@@ -42,10 +45,10 @@ public:
   const std::string path() const { return dir_.file("state.db"); }
 
   /// Starts a run of `plan` with `scenario`; `github` is merged into the github context.
-  int64_t start(const runtime::json &plan, const runtime::json &scenario,
+  int64_t start(const ojson &plan, const runtime::json &scenario,
                 const runtime::json &github = runtime::json::object()) {
     runtime::RunRequest req;
-    req.request = runtime::json{{"plan", plan}, {"event", "push"}, {"github", github}};
+    req.request = runtime::json{{"plan_text", plan.dump()}, {"event", "push"}, {"github", github}};
     req.source = "plan.json";
     req.providerConfig = scenario;
     req.virtualTime = true;
@@ -70,7 +73,7 @@ public:
   runtime::json document(int64_t runId) { return takeOrFail(runtime::ci::runDocument(engine_->store(), runId)); }
 
   /// Runs a plan to its end and returns the run document.
-  runtime::json run(const runtime::json &plan, const runtime::json &scenario = runtime::json::object(),
+  runtime::json run(const ojson &plan, const runtime::json &scenario = runtime::json::object(),
                     const runtime::json &github = runtime::json::object()) {
     int64_t id = start(plan, scenario, github);
     drive([&] { return finished(id); });
@@ -102,5 +105,37 @@ inline runtime::json entry(const runtime::json &doc, const std::string &name) {
 }
 
 using Conclusions = std::map<std::string, std::string>;
+
+} // namespace rtest
+
+namespace rtest {
+
+/// Dispatches recorded by the sim provider: (instance, attempt) in dispatch order.
+inline std::vector<std::pair<std::string, int>> dispatches(runtime::Store &store) {
+  std::vector<std::pair<std::string, int>> out;
+  runtime::Statement &s = store.stmt("SELECT instance, attempt FROM sim_jobs ORDER BY rowid");
+  while (takeOrFail(s.step()))
+    out.push_back({s.text(0), static_cast<int>(s.int64(1))});
+  s.reset();
+  return out;
+}
+
+/// Instances whose pending job the sim provider was asked to cancel.
+inline std::vector<std::string> cancelledAtProvider(runtime::Store &store) {
+  std::vector<std::string> out;
+  runtime::Statement &s = store.stmt(
+      "SELECT instance FROM sim_jobs WHERE report LIKE '%\"cancelled\"%' ORDER BY rowid");
+  while (takeOrFail(s.step()))
+    out.push_back(s.text(0));
+  s.reset();
+  return out;
+}
+
+inline bool wasDispatched(runtime::Store &store, const std::string &instance) {
+  for (auto &d : dispatches(store))
+    if (d.first == instance)
+      return true;
+  return false;
+}
 
 } // namespace rtest
