@@ -101,13 +101,17 @@ TEST(CiCompile, HelpDocumentsEveryOption) {
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }
 
-// The job graph as DOT (nodes labelled with name and runs-on, needs as edges) and SVG.
+// The job graph as DOT (nodes labelled with name and runs-on, needs as edges,
+// matrix legs clustered per job with edges clipped at the cluster) and SVG.
 TEST(CiCompile, EmitsTheJobGraph) {
   ToolRun dot = run(example("ci.yml") + " --emit=dot");
   ASSERT_EQ(dot.code, 0) << dot.out;
   EXPECT_NE(dot.out.find("digraph"), std::string::npos);
-  EXPECT_NE(dot.out.find("build -> test"), std::string::npos) << dot.out;
-  EXPECT_NE(dot.out.find("test -> deploy"), std::string::npos);
+  EXPECT_NE(dot.out.find("subgraph \"cluster_job:test\""), std::string::npos) << dot.out;
+  EXPECT_NE(dot.out.find("label=\"Test (macos-latest, sh)\\nmacos-latest\""), std::string::npos);
+  EXPECT_NE(dot.out.find("build -> \"test.ubuntu-latest_bash\"\t[lhead=\"cluster_job:test\"]"),
+            std::string::npos);
+  EXPECT_NE(dot.out.find("\"test.ubuntu-latest_bash\" -> deploy"), std::string::npos);
   EXPECT_NE(dot.out.find("Build\\nubuntu-latest"), std::string::npos) << dot.out;
   ToolRun svg = run(example("ci.yml") + " --emit=svg");
   ASSERT_EQ(svg.code, 0);
