@@ -17,6 +17,7 @@ CREATE TABLE ci_runs (
   status TEXT NOT NULL,
   conclusion TEXT,
   error TEXT,
+  skipped TEXT,
   created_ms INTEGER NOT NULL,
   ended_ms INTEGER,
   PRIMARY KEY (run_id, attempt)
@@ -86,12 +87,13 @@ RunRecord readRun(Statement &s) {
   r.createdMs = s.int64(9);
   r.endedMs = s.optInt64(10);
   r.error = s.optText(11).value_or("");
+  r.skipped = s.optText(12).value_or("");
   return r;
 }
 
 constexpr const char *kRunColumns =
     "run_id, attempt, execution, source, event, provider, virtual_time, status, conclusion, "
-    "created_ms, ended_ms, error";
+    "created_ms, ended_ms, error, skipped";
 
 WorkflowRecord readWorkflow(Statement &s) {
   WorkflowRecord w;
@@ -169,6 +171,16 @@ llvm::Error setRunStatus(Store &store, int64_t runId, int attempt, llvm::StringR
   else
     s.bind(4, error);
   return s.bind(5, runId).bind(6, int64_t(attempt)).run();
+}
+
+llvm::Error setRunCompiled(Store &store, int64_t runId, int attempt, llvm::StringRef event,
+                           const json &skipped) {
+  return store.stmt("UPDATE ci_runs SET event = ?, skipped = ? WHERE run_id = ? AND attempt = ?")
+      .bind(1, event)
+      .bind(2, toJsonText(skipped))
+      .bind(3, runId)
+      .bind(4, int64_t(attempt))
+      .run();
 }
 
 llvm::Expected<std::optional<RunRecord>> findRun(Store &store, int64_t runId, int attempt) {
@@ -376,6 +388,11 @@ llvm::Expected<json> runDocument(Store &store, int64_t runId, int attempt) {
            {"workflows", std::move(workflows)}};
   if (!r.error.empty())
     doc["error"] = r.error;
+  if (!r.skipped.empty()) {
+    json skipped = json::parse(r.skipped, nullptr, false);
+    if (skipped.is_array() && !skipped.empty())
+      doc["skipped_workflows"] = std::move(skipped);
+  }
   return doc;
 }
 

@@ -38,6 +38,7 @@ struct RunRecord {
   std::string status;    ///< "queued", "in_progress", "completed"
   std::string conclusion; ///< "" while unfinished
   std::string error;      ///< why it failed without running (a compile error...)
+  std::string skipped;    ///< JSON list: workflows the event did not trigger, and why
   TimeMs createdMs = 0;
   std::optional<TimeMs> endedMs;
 };
@@ -65,6 +66,9 @@ llvm::Error insertRun(Store &store, const RunRecord &run);
 llvm::Error setRunStatus(Store &store, int64_t runId, int attempt, llvm::StringRef status,
                          llvm::StringRef conclusion, std::optional<TimeMs> endedMs,
                          llvm::StringRef error = "");
+/// Records the compiled run's event and the workflows it did not trigger.
+llvm::Error setRunCompiled(Store &store, int64_t runId, int attempt, llvm::StringRef event,
+                           const json &skipped);
 /// The latest attempt of a run (or the given attempt).
 llvm::Expected<std::optional<RunRecord>> findRun(Store &store, int64_t runId, int attempt = 0);
 /// Runs, newest first.

@@ -106,7 +106,10 @@ json githubContext(const std::string &event, const json &payload, const std::str
 }
 
 llvm::Expected<json> compileRunRequest(const json &request, const WorkflowFileCompiler &files) {
-  std::string event = request.value("event", std::string("push"));
+  std::string event = request.value("event", std::string());
+  if (event.empty())
+    event = "push";
+  json skipped = json::array();
   json payload = request.value("payload", json::object());
   json inputs = request.value("inputs", json::object());
   json plan = request.value("plan", json());
@@ -144,11 +147,14 @@ llvm::Expected<json> compileRunRequest(const json &request, const WorkflowFileCo
                                      "%s: this ci-exec cannot compile workflow files; pass a plan "
                                      "(.json) instead",
                                      source.c_str());
-    llvm::Expected<json> compiled = files(source, event, payload, inputs);
+    llvm::Expected<json> compiled = files(source, request.value("event", std::string()), payload, inputs);
     if (!compiled)
       return compiled.takeError();
     workflows = (*compiled)["workflows"];
     inputs = compiled->value("inputs", inputs);
+    event = compiled->value("event", event);
+    if (compiled->contains("skipped"))
+      skipped = (*compiled)["skipped"];
   }
   for (const json &w : workflows) {
     llvm::Expected<std::shared_ptr<const WorkflowModel>> m = readWorkflowModel(w);
@@ -165,7 +171,9 @@ llvm::Expected<json> compileRunRequest(const json &request, const WorkflowFileCo
   return json{{"workflows", workflows},
               {"github", github},
               {"inputs", inputs},
-              {"vars", request.value("vars", json::object())}};
+              {"vars", request.value("vars", json::object())},
+              {"event", event},
+              {"skipped", skipped}};
 }
 
 } // namespace runtime

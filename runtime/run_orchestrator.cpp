@@ -37,6 +37,10 @@ Task<Result> runRun(DurableContext &ctx, std::shared_ptr<const CiDeps> deps, jso
     }
     if (llvm::Error e = ci::setRunStatus(sc.store, runId, attempt, "in_progress", "", std::nullopt))
       return Result::failure(llvm::toString(std::move(e)));
+    if (out.contains("event"))
+      if (llvm::Error e = ci::setRunCompiled(sc.store, runId, attempt, out["event"].get<std::string>(),
+                                             out.value("skipped", json::array())))
+        return Result::failure(llvm::toString(std::move(e)));
     return Result::success(std::move(out));
   }, StepOptions{RetryPolicy::none()});
   Result plan = co_await compile;

@@ -11,8 +11,8 @@
 /// The run journals this JSON (the compile step's result), so a resumed or retried
 /// run uses the workflow as it was compiled, whatever happened to the file since.
 ///
-/// `workflowJsonFromPlan` writes it from the passes' plan; `readWorkflowModel` checks
-/// it (ids, needs, cycles, expressions) and builds the model.
+/// ir/plan_json.h writes it from the passes' plan; `readWorkflowModel` checks it (ids,
+/// needs, cycles, expressions) and builds the model.
 #pragma once
 
 #include "runtime/result.h"
@@ -131,8 +131,5 @@ struct WorkflowModel {
 
 /// Checks and reads one workflow of a plan. Errors name the workflow, job and field.
 llvm::Expected<std::shared_ptr<const WorkflowModel>> readWorkflowModel(const json &workflow);
-
-/// The JSON of a plan workflow (the inverse of `readWorkflowModel`).
-json workflowJsonFromPlan(const ir::PlanWorkflow &workflow);
 
 } // namespace runtime

@@ -500,7 +500,8 @@ Task<Result> runWorkflow(DurableContext &ctx, std::shared_ptr<const CiDeps> deps
   RunContexts rc;
   rc.github = runIn.value("github", json::object());
   rc.github["workflow"] = (*model)->name;
-  rc.inputs = runIn.value("inputs", json::object());
+  rc.inputs = input["workflow"].contains("inputs") ? input["workflow"]["inputs"]
+                                                    : runIn.value("inputs", json::object());
   rc.vars = runIn.value("vars", json::object());
   WorkflowLoop loop(ctx, deps, run, *model, rc);
   if (input.contains("carry"))
