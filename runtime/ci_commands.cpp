@@ -165,6 +165,13 @@ llvm::Expected<CiEnvironment> openCiEnvironment(const CiEnvironmentOptions &opti
   deps.compile = [compiler](const json &request) { return compileRunRequest(request, compiler); };
   if (llvm::Error e = registerCiOrchestrators(*env.engine, deps))
     return e;
+  if (options.virtualTime) {
+    // Virtual time continues from where the last process left it.
+    llvm::Expected<TimeMs> latest = ci::latestRecordedTime(env.engine->store());
+    if (!latest)
+      return latest.takeError();
+    env.clock->advanceTo(*latest);
+  }
   return env;
 }
 
@@ -201,7 +208,7 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
     return fail(ExitUsage, "unknown --provider \"" + cmd.provider + "\"; available: " + known);
   }
   // Unfinished runs of this store continue while this one runs.
-  if (llvm::Error e = env->engine->resumeAll())
+  if (llvm::Error e = resumeRuns(*env->engine))
     return fromError(std::move(e));
   RunRequest req;
   std::string source = std::filesystem::absolute(cmd.source, ec).lexically_normal().string();
@@ -320,7 +327,7 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
     if (!attempt)
       return fromError(attempt.takeError());
   }
-  if (llvm::Error e = env->engine->resumeAll())
+  if (llvm::Error e = resumeRuns(*env->engine))
     return fromError(std::move(e));
   if (llvm::Error e = driveRun(*env, id))
     return fromError(std::move(e));
@@ -352,7 +359,7 @@ CommandResult runCiResumeCommand(const ResumeCommand &cmd, const WorkflowFileCom
   llvm::Expected<std::vector<ExecutionRecord>> before = executions::running(engine.store());
   if (!before)
     return fromError(before.takeError());
-  if (llvm::Error e = engine.resumeAll())
+  if (llvm::Error e = resumeRuns(engine))
     return fromError(std::move(e));
   auto allDone = [&] {
     llvm::Expected<std::vector<ExecutionRecord>> running = executions::running(engine.store());

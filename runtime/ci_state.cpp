@@ -18,6 +18,7 @@ CREATE TABLE ci_runs (
   conclusion TEXT,
   error TEXT,
   skipped TEXT,
+  input TEXT NOT NULL DEFAULT '{}',
   created_ms INTEGER NOT NULL,
   ended_ms INTEGER,
   PRIMARY KEY (run_id, attempt)
@@ -88,12 +89,13 @@ RunRecord readRun(Statement &s) {
   r.endedMs = s.optInt64(10);
   r.error = s.optText(11).value_or("");
   r.skipped = s.optText(12).value_or("");
+  r.input = json::parse(s.optText(13).value_or("{}"), nullptr, false);
   return r;
 }
 
 constexpr const char *kRunColumns =
     "run_id, attempt, execution, source, event, provider, virtual_time, status, conclusion, "
-    "created_ms, ended_ms, error, skipped";
+    "created_ms, ended_ms, error, skipped, input";
 
 WorkflowRecord readWorkflow(Statement &s) {
   WorkflowRecord w;
@@ -138,8 +140,8 @@ llvm::Expected<int64_t> nextRunId(Store &store) {
 llvm::Error insertRun(Store &store, const RunRecord &r) {
   return store
       .stmt("INSERT INTO ci_runs(run_id, attempt, execution, source, event, provider, "
-            "virtual_time, status, conclusion, created_ms, ended_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
-            "?, NULL, ?, NULL)")
+            "virtual_time, status, conclusion, created_ms, ended_ms, input) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "?, NULL, ?, NULL, ?)")
       .bind(1, r.runId)
       .bind(2, int64_t(r.attempt))
       .bind(3, r.execution)
@@ -149,6 +151,7 @@ llvm::Error insertRun(Store &store, const RunRecord &r) {
       .bind(7, int64_t(r.virtualTime))
       .bind(8, r.status)
       .bind(9, r.createdMs)
+      .bind(10, toJsonText(r.input))
       .run();
 }
 
@@ -394,6 +397,21 @@ llvm::Expected<json> runDocument(Store &store, int64_t runId, int attempt) {
       doc["skipped_workflows"] = std::move(skipped);
   }
   return doc;
+}
+
+llvm::Expected<TimeMs> latestRecordedTime(Store &store) {
+  Statement &s = store.stmt(
+      "SELECT MAX(t) FROM (SELECT MAX(started_ms) AS t FROM operations UNION ALL "
+      "SELECT MAX(ended_ms) FROM operations UNION ALL SELECT MAX(completed_ms) FROM callbacks "
+      "UNION ALL SELECT MAX(dispatched_ms) FROM sim_jobs UNION ALL SELECT MAX(created_ms) FROM ci_runs)");
+  llvm::Expected<bool> row = s.step();
+  if (!row) {
+    s.reset();
+    return row.takeError();
+  }
+  TimeMs t = s.optInt64(0).value_or(0);
+  s.reset();
+  return t;
 }
 
 llvm::Expected<bool> postRequest(Store &store, llvm::StringRef execution, llvm::StringRef kind,

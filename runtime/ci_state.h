@@ -39,6 +39,7 @@ struct RunRecord {
   std::string conclusion; ///< "" while unfinished
   std::string error;      ///< why it failed without running (a compile error...)
   std::string skipped;    ///< JSON list: workflows the event did not trigger, and why
+  json input;             ///< the run execution's input (no secrets: those are in ci_secrets)
   TimeMs createdMs = 0;
   std::optional<TimeMs> endedMs;
 };
@@ -92,6 +93,10 @@ llvm::Expected<std::vector<JobReport>> jobRows(Store &store, llvm::StringRef exe
 /// "status", "workflows"). For an unfinished run `conclusion` is null and every job
 /// has a `status`.
 llvm::Expected<json> runDocument(Store &store, int64_t runId, int attempt = 0);
+
+/// The latest time the store records (journal, callbacks, sim dispatches): where a
+/// virtual clock resumes, so that time never runs backwards across a restart.
+llvm::Expected<TimeMs> latestRecordedTime(Store &store);
 
 /// A control request for a workflow execution: `kind` "cancel" or "retry", `payload`
 /// {"job": target?, "reason": ...} / {"job": target?, "failed": bool}.

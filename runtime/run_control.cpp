@@ -49,6 +49,9 @@ llvm::Expected<int64_t> recordRun(Store &store, const RunRequest &req, TimeMs no
         r.virtualTime = req.virtualTime;
         r.status = "queued";
         r.createdMs = now;
+        r.input = json{{"run", {{"id", runId}, {"attempt", 1}, {"source", req.source}, {"event", req.event}}},
+                       {"request", req.request},
+                       {"provider", {{"name", req.provider}, {"config", req.providerConfig}}}};
         if (llvm::Error e = ci::insertRun(store, r))
           return e;
         return ci::storeSecrets(store, runId, req.secrets);
@@ -57,20 +60,50 @@ llvm::Expected<int64_t> recordRun(Store &store, const RunRequest &req, TimeMs no
   return runId;
 }
 
-llvm::Error launchRun(Engine &engine, int64_t runId, const RunRequest &req) {
-  json input{{"run", {{"id", runId}, {"attempt", 1}, {"source", req.source}, {"event", req.event}}},
-             {"request", req.request},
-             {"provider", {{"name", req.provider}, {"config", req.providerConfig}}}};
+llvm::Error launchRun(Engine &engine, int64_t runId, int attempt) {
+  llvm::Expected<std::optional<RunRecord>> run = ci::findRun(engine.store(), runId, attempt);
+  if (!run)
+    return run.takeError();
+  if (!*run)
+    return llvm::createStringError(std::errc::invalid_argument, "no run %lld attempt %d",
+                                   static_cast<long long>(runId), attempt);
   llvm::Expected<ExecutionRecord> rec =
-      engine.start(StartRequest(ci::runExecutionName(runId, 1), "ci-run", std::move(input)));
+      engine.start(StartRequest((*run)->execution, "ci-run", (*run)->input));
   return rec ? llvm::Error::success() : rec.takeError();
+}
+
+llvm::Error resumeRuns(Engine &engine) {
+  Store &store = engine.store();
+  std::vector<RunRecord> queued;
+  {
+    Statement &s = store.stmt("SELECT run_id, attempt FROM ci_runs WHERE status = 'queued' AND "
+                              "execution NOT IN (SELECT name FROM executions) ORDER BY run_id, attempt");
+    while (true) {
+      llvm::Expected<bool> row = s.step();
+      if (!row) {
+        s.reset();
+        return row.takeError();
+      }
+      if (!*row)
+        break;
+      RunRecord r;
+      r.runId = s.int64(0);
+      r.attempt = static_cast<int>(s.int64(1));
+      queued.push_back(r);
+    }
+    s.reset();
+  }
+  for (const RunRecord &r : queued)
+    if (llvm::Error e = launchRun(engine, r.runId, r.attempt))
+      return e;
+  return engine.resumeAll();
 }
 
 llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &req) {
   llvm::Expected<int64_t> id = recordRun(engine.store(), req, engine.clock().now());
   if (!id)
     return id.takeError();
-  if (llvm::Error e = launchRun(engine, *id, req))
+  if (llvm::Error e = launchRun(engine, *id))
     return e;
   return *id;
 }
@@ -125,6 +158,12 @@ llvm::Expected<int> startNextAttempt(Engine &engine, int64_t runId, const std::s
                                           : "run %lld has no job \"%s\"",
                                    static_cast<long long>(runId), target.c_str());
   int attempt = last->attempt + 1;
+  json input = (*exec)->input;
+  input["run"]["attempt"] = attempt;
+  input["compiled"] = std::move(compiled);
+  input["previous"] = std::move(previous);
+  input["retry_target"] = failed ? std::string() : target;
+  input["retry_failed"] = failed;
   if (llvm::Error e = store.transact([&]() -> llvm::Error {
         RunRecord r = *last;
         r.attempt = attempt;
@@ -134,19 +173,12 @@ llvm::Expected<int> startNextAttempt(Engine &engine, int64_t runId, const std::s
         r.error.clear();
         r.createdMs = engine.clock().now();
         r.endedMs.reset();
+        r.input = input;
         return ci::insertRun(store, r);
       }))
     return e;
-  json input = (*exec)->input;
-  input["run"]["attempt"] = attempt;
-  input["compiled"] = std::move(compiled);
-  input["previous"] = std::move(previous);
-  input["retry_target"] = failed ? std::string() : target;
-  input["retry_failed"] = failed;
-  llvm::Expected<ExecutionRecord> rec =
-      engine.start(StartRequest(ci::runExecutionName(runId, attempt), "ci-run", std::move(input)));
-  if (!rec)
-    return rec.takeError();
+  if (llvm::Error e = launchRun(engine, runId, attempt))
+    return e;
   return attempt;
 }
 

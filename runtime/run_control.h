@@ -36,9 +36,15 @@ struct RunRequest {
 /// Allocates a run id, records the run and starts its execution (its first turn runs
 /// the compile step). Returns the run id.
 llvm::Expected<int64_t> startRun(Engine &engine, const RunRequest &request);
-/// The two halves of `startRun`: record the run (queued), then start its execution.
+/// The two halves of `startRun`: record the run (queued, with its execution's input),
+/// then start its execution.
 llvm::Expected<int64_t> recordRun(Store &store, const RunRequest &request, TimeMs now);
-llvm::Error launchRun(Engine &engine, int64_t runId, const RunRequest &request);
+llvm::Error launchRun(Engine &engine, int64_t runId, int attempt = 1);
+
+/// What a process that takes over a store does first: starts the runs recorded but
+/// not started (a crash between the two halves), then re-runs every unfinished
+/// execution from its journal.
+llvm::Error resumeRuns(Engine &engine);
 
 /// Starts the next attempt of a finished run, re-running `target` (a job id, name or
 /// instance) or, with `failed`, every failed or cancelled job, and the jobs that

@@ -59,7 +59,7 @@ TEST(CiCancel, ACancelBeforeTheWorkflowsStartSkipsEverythingButAlwaysJobs) {
   req.providerConfig = json::object();
   int64_t id = takeOrFail(recordRun(h.store(), req, h.clock().now()));
   ASSERT_TRUE(takeOrFail(requestCancel(h.store(), id, "", h.clock().now())));
-  ASSERT_OK(launchRun(h.engine(), id, req));
+  ASSERT_OK(launchRun(h.engine(), id));
   h.drive([&] { return h.finished(id); });
   json doc = h.document(id);
   EXPECT_EQ(doc["conclusion"], "cancelled");
