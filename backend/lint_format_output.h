@@ -5,7 +5,7 @@
 /// |---|---|---|
 /// | `text` | `file:line:col: severity: message [kind]`, the line and a caret, colour on a tty | people |
 /// | `json` | an array of {file, range, severity, kind, message, notes} (ir/diagnostic_render.h) | scripts |
-/// | `sarif` | SARIF 2.1.0, one run, rules with help text and links into docs/checks.md | GitHub code scanning |
+/// | `sarif` | SARIF 2.1.0, one run, a rule (help text, link into docs/checks.md) per kind reported | GitHub code scanning |
 /// | `github` | `::error file=...,line=...::message` workflow commands | annotations in a GitHub Actions log |
 /// | `actionlint` | `file:line:col: message [kind]`, exactly actionlint's one-line output | tools that parse actionlint |
 ///

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <map>
+#include <set>
 
 namespace backend {
 
@@ -81,9 +82,14 @@ static nlohmann::json locationOf(const ir::SourceManager &sm, const ir::SourceRa
 nlohmann::json lintReportToSarif(const ir::SourceManager &sm,
                                  const std::vector<ir::Diagnostic> &diags,
                                  const LintFormatOptions &opts) {
+  // Rules for the kinds the results use, in kind-name order: stable output
+  // whatever kinds other layers add to the table.
+  std::set<std::string> used;
+  for (const ir::Diagnostic &d : diags)
+    used.insert(d.kindName().str());
   nlohmann::json rules = nlohmann::json::array();
   std::map<std::string, size_t> ruleIndex;
-  for (const std::string &kind : passes::lintKindNames()) {
+  for (const std::string &kind : used) {
     const passes::LintKindDoc &doc = passes::lintKindDoc(kind);
     std::string help = std::string(doc.summary) + " See " + kChecksDocUri + "#" + kind + ".";
     std::string markdown = std::string("**") + doc.title + "** (`" + kind + "`): " +

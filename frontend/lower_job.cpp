@@ -62,7 +62,7 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
       if (!e.value->isNull() && !e.value->isScalar())
         cx.expectMapping(e.value, "a mapping of variable names to strings");
     } else if (k == "ports" || k == "volumes") {
-      if (!e.value->isScalar() || !e.value->value.contains("${{"))
+      if (!e.value->isScalar() || !hasExpressionMarker(e.value->value))
         if (!cx.expectSequence(e.value, "a sequence of strings"))
           continue;
     } else if (!llvm::is_contained(isService ? llvm::ArrayRef<llvm::StringRef>(serviceKeys)
@@ -124,7 +124,7 @@ std::optional<ir::TemplateToken> lowerEnvironment(LowerContext &cx, const YamlNo
 }
 
 std::optional<ir::TemplateToken> lowerStrategy(LowerContext &cx, const YamlNode *n) {
-  if (n->isScalar() && n->value.contains("${{"))
+  if (n->isScalar() && hasExpressionMarker(n->value))
     return cx.token(n, "strategy");
   if (!cx.expectMapping(n, "a mapping with matrix, fail-fast and max-parallel"))
     return std::nullopt;
@@ -137,19 +137,19 @@ std::optional<ir::TemplateToken> lowerStrategy(LowerContext &cx, const YamlNode 
       const YamlNode *m = e.value;
       if (m->isMapping()) {
         for (const YamlEntry &v : m->entries) {
-          bool expr = v.value->isScalar() && v.value->value.contains("${{");
+          bool expr = v.value->isScalar() && hasExpressionMarker(v.value->value);
           if (expr)
             continue;
           if (v.key->value == "include" || v.key->value == "exclude") {
             if (cx.expectSequence(v.value, "a sequence of mappings"))
               for (const YamlNode *item : v.value->items)
-                if (!(item->isScalar() && item->value.contains("${{")))
+                if (!(item->isScalar() && hasExpressionMarker(item->value)))
                   cx.expectMapping(item, "a mapping of matrix keys to values");
           } else {
             cx.expectSequence(v.value, "a sequence of values (a matrix vector)");
           }
         }
-      } else if (!(m->isScalar() && m->value.contains("${{"))) {
+      } else if (!(m->isScalar() && hasExpressionMarker(m->value))) {
         cx.expectMapping(m, "a mapping of vectors, include and exclude, or an expression");
         continue;
       }
@@ -176,7 +176,7 @@ void lowerCallSecrets(LowerContext &cx, const YamlNode *n, ir::Job &j) {
     cx.invalidValue(n, {"inherit"}, "secrets");
     return;
   }
-  j.secrets = toTemplateMap(cx.stringMap(n, "workflow-job-secrets", "'inherit' or a mapping of secrets"));
+  j.secrets = cx.stringMap(n, "workflow-job-secrets", "'inherit' or a mapping of secrets");
 }
 
 bool isReusableRef(llvm::StringRef u) {
@@ -218,9 +218,9 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
     } else if (k == "environment") {
       j.environment = lowerEnvironment(cx, v);
     } else if (k == "outputs") {
-      j.outputs = toTemplateMap(cx.stringMap(v, "job-outputs", "a mapping of output names to strings"));
+      j.outputs = cx.stringMap(v, "job-outputs", "a mapping of output names to strings");
     } else if (k == "env") {
-      j.env = toTemplateMap(cx.stringMap(v, "job-env", "a mapping of variable names to strings"));
+      j.env = cx.stringMap(v, "job-env", "a mapping of variable names to strings");
     } else if (k == "defaults") {
       j.defaults = lowerDefaults(cx, v, true);
     } else if (k == "steps") {

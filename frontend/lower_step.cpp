@@ -3,6 +3,9 @@
 
 #include "llvm/ADT/StringSet.h"
 
+#include <cassert>
+#include <iterator>
+
 namespace frontend {
 
 namespace {
@@ -27,13 +30,33 @@ bool validActionRef(llvm::StringRef u) {
   return !owner.empty() && !rest.empty() && !rest.startswith("/");
 }
 
+// "<prefix>-<key>" definition names, built once (no allocation per step).
+llvm::StringRef stepDefinition(llvm::StringRef prefix, llvm::StringRef key) {
+  static const llvm::StringRef keys[] = {"if",  "name", "run", "shell", "working-directory",
+                                         "with", "env", "continue-on-error", "timeout-minutes"};
+  constexpr size_t n = std::size(keys);
+  static const auto names = [] {
+    std::vector<std::string> v;
+    for (const char *p : {"step", "action-step"})
+      for (llvm::StringRef k : keys)
+        v.push_back(std::string(p) + "-" + k.str());
+    return v;
+  }();
+  size_t base = prefix == "step" ? 0 : n;
+  for (size_t i = 0; i < n; ++i)
+    if (keys[i] == key)
+      return names[base + i];
+  assert(false && "unknown step key");
+  return "";
+}
+
 ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts,
                    llvm::StringRef pre) {
   ir::Step s;
   s.range = n->range;
   if (!cx.expectMapping(n, "a step mapping (run or uses)"))
     return s;
-  auto def = [&](llvm::StringRef what) { return pre.str() + "-" + what.str(); };
+  auto def = [&](llvm::StringRef what) { return stepDefinition(pre, what); };
   // Decide the kind first: the first kind key wins, later ones are errors.
   const YamlEntry *kindEntry = nullptr;
   for (const YamlEntry &e : n->entries)
@@ -84,13 +107,20 @@ ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts
       if (auto t = cx.templ(v, def("run"), "a script string"))
         s.run = std::move(*t);
     } else if (k == "shell") {
-      s.shell = cx.literal(v, "a shell name");
+      // Composite actions may compute the shell (`${{ inputs.shell }}`): kept
+      // as written there; workflows allow no expression.
+      if (pre == "action-step" && v->isScalar() && hasExpressionMarker(v->value)) {
+        if (cx.templ(v, def("shell"), "a shell name"))
+          s.shell = ir::LocatedString{v->value.str(), v->range};
+      } else {
+        s.shell = cx.literal(v, "a shell name");
+      }
     } else if (k == "working-directory") {
       s.workingDirectory = cx.templ(v, def("working-directory"), "a path");
     } else if (k == "with") {
-      s.with = toTemplateMap(cx.stringMap(v, def("with"), "a mapping of input names to strings"));
+      s.with = cx.stringMap(v, def("with"), "a mapping of input names to strings");
     } else if (k == "env") {
-      s.env = toTemplateMap(cx.stringMap(v, def("env"), "a mapping of variable names to strings"));
+      s.env = cx.stringMap(v, def("env"), "a mapping of variable names to strings");
     } else if (k == "continue-on-error") {
       s.continueOnError = cx.boolOrExpr(v, def("continue-on-error"));
     } else if (k == "timeout-minutes") {

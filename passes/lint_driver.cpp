@@ -1,6 +1,8 @@
 // The ci-lint driver: projects, parallel linting, filters, merging.
 #include "passes/lint_driver.h"
 
+#include "frontend/action_metadata.h"
+#include "frontend/lower_workflow.h"
 #include "frontend/yaml_reader.h"
 #include "passes/lint_discovery.h"
 #include "passes/lint_suppression.h"
@@ -91,6 +93,16 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
   ir::DiagnosticEngine diags;
   auto doc = frontend::readYaml(sm, file, diags);
   YamlWorkflowView view = buildYamlView(doc->root, kind);
+  // The frontend's schema checks (unknown keys, wrong shapes, ids, needs, ...):
+  // lowering reports them; the lowered model is what IR-based rules will visit.
+  std::optional<ir::Workflow> workflow;
+  std::optional<ir::Action> action;
+  if (doc->root) {
+    if (kind == LintFileKind::Workflow)
+      workflow = frontend::lowerWorkflow(sm, *doc, diags);
+    else
+      action = frontend::lowerAction(sm, *doc, diags);
+  }
 
   std::vector<std::unique_ptr<LintRule>> owned;
   std::vector<LintRule *> rules;
@@ -104,6 +116,8 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
   }
   if (doc->root) {
     LintContext ctx(sm, file, relPath, kind, project.config, opts_, diags);
+    ctx.workflow = workflow ? &*workflow : nullptr;
+    ctx.action = action ? &*action : nullptr;
     runLintRules(view, rules, ctx);
   }
   SuppressionSet suppressions = SuppressionSet::scan(sm, file, diags);

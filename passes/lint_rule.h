@@ -24,6 +24,11 @@
 #include <string>
 #include <vector>
 
+namespace ir {
+struct Workflow;
+struct Action;
+} // namespace ir
+
 namespace passes {
 
 struct LintConfig;
@@ -94,6 +99,10 @@ public:
   const LintConfig &config;
   const LintOptions &options;
   ir::DiagnosticEngine &diags;
+  /// The lowered file (frontend/lower_workflow.h, action_metadata.h) when the
+  /// YAML parsed: rules over the IR read it; null for the other kind of file.
+  const ir::Workflow *workflow = nullptr;
+  const ir::Action *action = nullptr;
 
   llvm::StringRef text() const { return sm.text(file); }
 
