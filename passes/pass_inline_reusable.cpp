@@ -206,7 +206,7 @@ PreservedAnalyses InlineReusablePass::run(CompileUnit &unit, CompileAnalysisMana
   Inliner(unit).run();
   am.invalidate(PreservedAnalyses::none());
   recordJobGraph(unit, am);
-  return PreservedAnalyses::none().preserve<JobGraphAnalysis>();
+  return PreservedAnalyses::none().preserve<JobGraphAnalysis>().preserve<RedundantNeedsAnalysis>();
 }
 
 } // namespace passes
