@@ -203,6 +203,11 @@ private:
 } // namespace
 
 PreservedAnalyses InlineReusablePass::run(CompileUnit &unit, CompileAnalysisManager &am) {
+  bool calls = false;
+  for (const ir::PlanJob &j : unit.workflow().jobs)
+    calls |= !j.uses.empty() && j.call.empty() && j.calleePath.empty();
+  if (!calls)
+    return PreservedAnalyses::all(); // nothing to inline: the plan and its graph stay
   Inliner(unit).run();
   am.invalidate(PreservedAnalyses::none());
   recordJobGraph(unit, am);
