@@ -270,8 +270,6 @@ const ir::Workflow *GithubTemplateEmitter::loadCallee(llvm::StringRef ref) {
     return nullptr;
   ir::FileId id = sm_.addFile(ref.str(), f->second);
   auto wf = std::make_unique<ir::Workflow>(frontend::compileWorkflow(sm_, id, diags_, opts_));
-  if (!wf->isReusable() && !wf->triggers.empty())
-    diags_.report(ir::DiagKind::SchemaReusableNotCallable, wf->onRange, ref);
   return (loaded_[ref.str()] = std::move(wf)).get();
 }
 
@@ -285,6 +283,9 @@ J GithubTemplateEmitter::callJson(const ir::Workflow &, const ir::Job &job, J &o
     return o;
   }
   const ir::Trigger *call = callee->findTrigger("workflow_call");
+  if (!call && !callee->triggers.empty())
+    diags_.report(ir::DiagKind::SchemaReusableNotCallable, job.uses->range, job.uses->value)
+        .note(callee->onRange, "its triggers are here");
   // Inputs: definitions, then checks of the values passed.
   if (call && !call->inputs.empty()) {
     J defs = J::array();
@@ -409,7 +410,7 @@ J GithubTemplateEmitter::jobJson(const ir::Workflow &wf, const ir::Job &job, boo
     o["services"] = tokenJson(*job.services);
   if (!job.outputs.empty())
     o["outputs"] = templateMapJson(job.outputs);
-  if (!call) {
+  if (!call && !job.steps.empty()) {
     J steps = J::array();
     for (const auto &s : job.steps)
       steps.push_back(stepJson(s));

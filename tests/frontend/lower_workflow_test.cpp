@@ -295,3 +295,23 @@ TEST(LowerWorkflow, ExpressionsWhereNoneAreAllowed) {
   EXPECT_EQ(c->summary(), "1:7: A template expression is not allowed in this context [expression-not-allowed]\n"
                           "7:15: A template expression is not allowed in this context [expression-not-allowed]\n");
 }
+
+// Expressions are parsed with the contexts GitHub's schema allows at each key.
+TEST(LowerWorkflow, ContextAvailabilityFollowsTheSchema) {
+  auto c = compile(R"(on: push
+concurrency: ${{ secrets.X }}
+env:
+  TOKEN: ${{ secrets.TOKEN }}
+jobs:
+  a:
+    runs-on: x
+    if: hashFiles('a') != ''
+    steps:
+      - run: echo ${{ steps.x.outputs.y }} ${{ hashFiles('go.sum') }}
+        if: success() && !cancelled()
+)");
+  std::string s = c->summary();
+  EXPECT_NE(s.find("2:18: Unrecognized named-value: 'secrets'"), std::string::npos) << s;
+  EXPECT_NE(s.find("8:9: Unrecognized function: 'hashFiles'"), std::string::npos) << s;
+  EXPECT_EQ(c->diags.errorCount(), 2u) << s;
+}
