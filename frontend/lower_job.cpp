@@ -53,6 +53,11 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
     if (k == "image") {
       haveImage = true;
     } else if (k == "credentials") {
+      // `credentials: ${{ ... }}` is accepted: the definition has contexts.
+      if (e.value->isScalar() && e.value->value.contains("${{")) {
+        t.entries.push_back({cx.key(e), cx.token(e.value, "container-credentials", true)});
+        continue;
+      }
       if (!cx.expectMapping(e.value, "a mapping with username and password"))
         continue;
       for (const YamlEntry &c : e.value->entries)
@@ -61,6 +66,17 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
     } else if (k == "env") {
       if (!e.value->isNull() && !e.value->isScalar())
         cx.expectMapping(e.value, "a mapping of variable names to strings");
+      if (e.value->isMapping()) {
+        // Variable names may be expressions, as in job and step env.
+        ir::TemplateToken env;
+        env.kind = ir::TemplateToken::Kind::Mapping;
+        env.range = e.value->range;
+        for (const YamlEntry &v : e.value->entries)
+          env.entries.push_back({cx.key(v, /*allowExpression=*/true),
+                                 cx.token(v.value, "container-env", true)});
+        t.entries.push_back({cx.key(e), std::move(env)});
+        continue;
+      }
     } else if (k == "ports" || k == "volumes") {
       if (!e.value->isScalar() || !hasExpressionMarker(e.value->value))
         if (!cx.expectSequence(e.value, "a sequence of strings"))
@@ -84,6 +100,9 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
 }
 
 std::optional<ir::TemplateToken> lowerServices(LowerContext &cx, const YamlNode *n) {
+  // `services: ${{ ... }}` is accepted: the definition has contexts.
+  if (n->isScalar() && n->value.contains("${{"))
+    return cx.token(n, "services", true);
   if (!cx.expectMapping(n, "a mapping of service ids to containers"))
     return std::nullopt;
   ir::TemplateToken t;
@@ -180,10 +199,12 @@ void lowerCallSecrets(LowerContext &cx, const YamlNode *n, ir::Job &j) {
 }
 
 bool isReusableRef(llvm::StringRef u) {
+  // GitHub's parser takes any `./path` and any `owner/repo/path@ref`; where the
+  // file must live (.github/workflows) is checked when the run starts.
   if (u.startswith("./") || u.startswith("$/"))
-    return u.contains(".github/workflows/");
+    return u.size() > 2;
   auto [path, ref] = u.split('@');
-  return !ref.empty() && path.count('/') >= 4 && path.contains("/.github/workflows/");
+  return !ref.empty() && path.count('/') >= 2 && !path.startswith("/") && !path.contains("//");
 }
 
 } // namespace
