@@ -175,7 +175,10 @@ TypeRef runnerContextType() {
                                            {"temp", stringType()},
                                            {"tool_cache", stringType()},
                                            {"debug", stringType()},
-                                           {"environment", stringType()}});
+                                           {"environment", stringType()},
+                                           // Not in the docs table, but set by the runner
+                                           // (JobExtension) and used by real workflows.
+                                           {"workspace", stringType()}});
   return t;
 }
 

@@ -123,9 +123,18 @@ public:
 
   /// Fault injection for tests and simulation: called before each write statement
   /// and each commit with a short description; returning true makes that write fail
-  /// with an "injected fault" error, as if the process had died there.
-  void setFaultHook(std::function<bool(llvm::StringRef)> hook) { faultHook_ = std::move(hook); }
-  bool shouldFault(llvm::StringRef what) const { return faultHook_ && faultHook_(what); }
+  /// with an "injected fault" error, as if the process had died there. The fault
+  /// sticks: every later write and commit fails too (a dead process writes nothing
+  /// more, even if a step body swallowed the first error), until the hook is replaced.
+  void setFaultHook(std::function<bool(llvm::StringRef)> hook) {
+    faultHook_ = std::move(hook);
+    faulted_ = false;
+  }
+  bool shouldFault(llvm::StringRef what) {
+    if (!faulted_ && faultHook_ && faultHook_(what))
+      faulted_ = true;
+    return faulted_;
+  }
 
   /// An error naming this store, what was being done and SQLite's message.
   llvm::Error error(llvm::StringRef doing) const;
@@ -139,6 +148,7 @@ private:
   bool inTransaction_ = false;
   llvm::DenseMap<const char *, std::unique_ptr<Statement>> cache_;
   std::function<bool(llvm::StringRef)> faultHook_;
+  bool faulted_ = false;
 };
 
 } // namespace runtime

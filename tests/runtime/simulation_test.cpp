@@ -159,7 +159,22 @@ private:
     return out;
   }
 
+  /// Liveness: once an accepted completion has been handled without a crash, the job's
+  /// child context has finished (nothing waits for a restart to notice it).
+  void checkJobFinished(const std::string &token) {
+    auto cb = rtest::takeOrFail(callbacks::find(engine_->store(), token));
+    if (!cb)
+      return;
+    std::string context = cb->opId.substr(0, cb->opId.find('-'));
+    auto op = rtest::takeOrFail(journal::get(engine_->store(), cb->executionId, context));
+    auto exec = rtest::takeOrFail(executions::byId(engine_->store(), cb->executionId));
+    if (exec && exec->status == ExecStatus::Running && (!op || !op->settled()))
+      violation("the completion of " + token + " was accepted and handled, but its job (operation " +
+                context + ") did not finish");
+  }
+
   void deliver(const std::string &token, const Result &outcome, bool external, bool mustFail) {
+    int crashesBefore = crashes_;
     llvm::Error e = llvm::Error::success();
     if (external) {
       e = callbacks::deliverTo(path_, token, outcome, clock_);
@@ -176,6 +191,8 @@ private:
     if (!e) {
       if (mustFail)
         violation("a duplicate or late completion of " + token + " was accepted");
+      else if (crashes_ == crashesBefore)
+        checkJobFinished(token);
       return;
     }
     std::string msg = llvm::toString(std::move(e));
