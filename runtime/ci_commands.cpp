@@ -229,7 +229,13 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
     return fromError(id.takeError());
   if (llvm::Error e = driveRun(*env, *id))
     return fromError(std::move(e));
-  return documentResult(env->engine->store(), *id, cmd.json);
+  CommandResult out = documentResult(env->engine->store(), *id, cmd.json);
+  if (std::getenv("CI_EXEC_STATS")) {
+    const EngineStats &st = env->engine->stats();
+    out.err += fmt::format("engine: {} turns, {} hydrations, {} evictions, {} step runs, {} replayed operations\n",
+                           st.turns, st.hydrations, st.evictions, st.stepRuns, st.replayedOps);
+  }
+  return out;
 }
 
 CommandResult runStatusCommand(const std::string &storePath, const std::string &run, bool asJson) {
