@@ -31,9 +31,10 @@ enum class LintFormat : uint8_t { Text, Json, Sarif, Github, Actionlint };
 /// "text", "json", "sarif", "github", "actionlint" (nullopt otherwise).
 std::optional<LintFormat> parseLintFormat(llvm::StringRef name);
 
-/// Where SARIF help links point: docs/checks.md of this project; the kind
-/// name is the anchor of its section.
-extern const char *const kChecksDocUri;
+/// Where each kind is documented: "docs/checks.md" of ci-lint's sources, one
+/// section per kind (the anchor is the kind name). A path, not a URL: no
+/// output names a web address for the documentation.
+extern const char *const kChecksDoc;
 
 struct LintFormatOptions {
   bool color = false;            ///< text: ANSI colours

@@ -142,10 +142,16 @@ public:
 
   /// Folds a node read for its value: closed primitives become literals.
   Folded value(const Expr &e) {
+    if (e.isLiteral()) {
+      bool t = e.op == ExprOp::Bool     ? e.boolean
+               : e.op == ExprOp::Number ? ir::numberTruthy(e.number)
+               : e.op == ExprOp::String ? !e.text.empty()
+                                        : false;
+      return {t ? Truth::True : Truth::False, shallowCopy(e), false};
+    }
     if (auto v = closedValue(e)) {
       if (ExprPtr lit = literalNode(*v, e)) {
-        bool changed = !e.isLiteral();
-        return {v->truthy() ? Truth::True : Truth::False, std::move(lit), changed};
+        return {v->truthy() ? Truth::True : Truth::False, std::move(lit), true};
       }
     }
     Folded out;
@@ -221,11 +227,7 @@ public:
   }
 
 private:
-  std::optional<Value> closedValue(const Expr &e) {
-    if (e.isLiteral())
-      return std::nullopt; // nothing to fold
-    return evaluateClosed(e, known_);
-  }
+  std::optional<Value> closedValue(const Expr &e) { return evaluateClosed(e, known_); }
 
   const KnownContexts &known_;
   const StatusAssumptions &status_;

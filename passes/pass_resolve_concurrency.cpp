@@ -11,7 +11,7 @@ ir::PlanConcurrency resolveConcurrency(const ir::Concurrency &c, const KnownCont
     std::string g = v->toString();
     if (llvm::StringRef(g).trim().empty())
       diags.report(ir::DiagKind::ConcurrencyGroupEmpty, groupAt,
-                   c.group.hasExpressions() ? "\"" + c.group.raw + "\" evaluates to ''" : std::string("''"));
+                   c.group.hasExpressions() ? " (\"" + c.group.raw + "\" evaluates to '')" : std::string());
     else if (g.size() > 400)
       diags.report(ir::DiagKind::ConcurrencyGroupTooLong, groupAt, g.size());
     out.group = ir::PlanValue::of(ir::Value::string(std::move(g)));

@@ -117,8 +117,8 @@ void adoptLlvmOption(llvm::StringRef name, llvm::StringRef desc, llvm::StringRef
   if (!valueDesc.empty())
     it->second->setValueStr(valueDesc);
   it->second->setHiddenFlag(cl::NotHidden);
-  it->second->Categories.clear();
-  it->second->addCategory(category);
+  // (addCategory would read Categories[0]; replace the list instead.)
+  it->second->Categories.assign(1, &category);
 }
 
 // --print-after, --print-after-all and --time-passes are LLVM's options
