@@ -337,7 +337,11 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
     return fromError(std::move(e));
   if (llvm::Error e = driveRun(*env, id))
     return fromError(std::move(e));
-  return documentResult(env->engine->store(), id, cmd.json);
+  CommandResult out = documentResult(env->engine->store(), id, cmd.json);
+  // retry exits like run (0: the run succeeded); a cancel that was applied succeeded.
+  if (!retry && !out.out.empty())
+    out.exitCode = ExitOk;
+  return out;
 }
 
 } // namespace
