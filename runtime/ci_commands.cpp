@@ -210,6 +210,9 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   // Unfinished runs of this store continue while this one runs.
   if (llvm::Error e = resumeRuns(*env->engine))
     return fromError(std::move(e));
+  // workflow_dispatch: github.event.inputs holds the inputs as strings, as on GitHub.
+  if (cmd.event == "workflow_dispatch" && !payload.contains("inputs"))
+    payload["inputs"] = keyValues(cmd.inputs);
   RunRequest req;
   std::string source = std::filesystem::absolute(cmd.source, ec).lexically_normal().string();
   req.source = cmd.source;

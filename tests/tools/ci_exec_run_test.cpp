@@ -294,6 +294,11 @@ jobs:
     if: always()
     runs-on: ubuntu-latest
     steps: [{run: 'true'}]
+  cleanup:
+    needs: slow
+    if: cancelled()
+    runs-on: ubuntu-latest
+    steps: [{run: 'true'}]
 )x";
 
 TEST(CiExecRun, StatusOfAnUnfinishedRunHasANullConclusionAndAStatusPerJobAndCancelEndsIt) {
@@ -319,6 +324,7 @@ TEST(CiExecRun, StatusOfAnUnfinishedRunHasANullConclusionAndAStatusPerJobAndCanc
   EXPECT_EQ(jobNamed(last, "slow")["reason"], "cancel-request");
   EXPECT_EQ(jobNamed(last, "after")["conclusion"], "skipped");
   EXPECT_EQ(jobNamed(last, "report")["conclusion"], "success"); // always() still runs
+  EXPECT_EQ(jobNamed(last, "cleanup")["conclusion"], "success"); // and so does cancelled() (§3.5)
 }
 
 TEST(CiExecRun, CancelJobCancelsOneJobAndTheRunGoesOn) {
@@ -331,6 +337,7 @@ TEST(CiExecRun, CancelJobCancelsOneJobAndTheRunGoesOn) {
   EXPECT_EQ(jobNamed(last, "slow")["conclusion"], "cancelled");
   EXPECT_EQ(jobNamed(last, "after")["conclusion"], "skipped");
   EXPECT_EQ(jobNamed(last, "report")["conclusion"], "success");
+  EXPECT_EQ(jobNamed(last, "cleanup")["conclusion"], "skipped");
   // Cancelling a job is not cancelling the run (§3.7): nothing failed.
   EXPECT_EQ(last["conclusion"], "success");
   EXPECT_EQ(ended.exit, 0);
