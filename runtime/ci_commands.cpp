@@ -296,7 +296,7 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
   int64_t id = 0;
   if (!parseRunId(cmd.run, id))
     return fail(ExitUsage, "RUN must be a run number (see `ci-exec status`), not \"" + cmd.run + "\"");
-  bool posted = false;
+  bool posted = false, newAttemptVirtual = false;
   {
     llvm::Expected<std::unique_ptr<Store>> store = Store::open(cmd.store);
     if (!store)
@@ -311,10 +311,17 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
     posted = *r;
     if (!posted && !retry)
       return fail(ExitFailure, "run " + cmd.run + " has already completed");
+    // A new attempt of a finished run runs on the clock its run used.
+    if (!posted) {
+      llvm::Expected<std::optional<RunRecord>> last = ci::findRun(**store, id);
+      if (!last)
+        return fromError(last.takeError());
+      newAttemptVirtual = *last && (*last)->virtualTime;
+    }
   }
   CiEnvironmentOptions eo;
   eo.store = cmd.store;
-  eo.virtualTime = unfinishedRunsAreVirtual(cmd.store);
+  eo.virtualTime = posted ? unfinishedRunsAreVirtual(cmd.store) : newAttemptVirtual;
   eo.compiler = compiler;
   llvm::Expected<CiEnvironment> env = openCiEnvironment(eo);
   if (!env) {
