@@ -343,6 +343,37 @@ TEST(CiExecRun, CancelJobCancelsOneJobAndTheRunGoesOn) {
   EXPECT_EQ(ended.exit, 0);
 }
 
+TEST(CiExecRun, RetryWhileOtherJobsRunGivesTheJobAnotherAttemptInTheSameRun) {
+  Repo repo(R"x(on: push
+jobs:
+  flaky:
+    runs-on: ubuntu-latest
+    steps: [{run: ./flaky-test}]
+  slow:
+    runs-on: ubuntu-latest
+    steps: [{run: sleep 8}]
+  after:
+    needs: [flaky, slow]
+    runs-on: ubuntu-latest
+    steps: [{run: 'true'}]
+)x",
+            R"x({"jobs": {"flaky": {"fail_attempts": 1, "duration_ms": 10}, "slow": {"duration_ms": 8000}}})x");
+  Process run(repo, {"run", ".", "--provider", "sim", "--scenario", "scenario.json", "--json"}, "run");
+  waitForStatus(repo, "1", [](const json &d) {
+    return jobHasStatus(d, "flaky", "completed") && jobHasStatus(d, "slow", "in_progress");
+  });
+  Ran retry = ciExec(repo, {"retry", "1", "--job", "flaky"});
+  EXPECT_EQ(retry.exit, 0) << retry.out << retry.err;
+  EXPECT_NE(retry.out.find("retry requested for run 1"), std::string::npos) << retry.out;
+  Ran ended = run.wait();
+  EXPECT_EQ(ended.exit, 0) << ended.out << ended.err;
+  json last = parsed(ended);
+  EXPECT_EQ(last["attempt"], 1); // the same run attempt: only the job got another attempt
+  EXPECT_EQ(jobNamed(last, "flaky")["attempt"], 2);
+  EXPECT_EQ(jobNamed(last, "flaky")["conclusion"], "success");
+  EXPECT_EQ(jobNamed(last, "after")["conclusion"], "success");
+}
+
 const char *kGate = R"x(name: gate
 on: push
 jobs:
