@@ -239,16 +239,6 @@ J tokenJson(const ir::TemplateToken &t) {
   return nullptr;
 }
 
-std::string rewriteCondition(const std::optional<ir::Template> &cond) {
-  if (!cond || llvm::StringRef(cond->raw).trim().empty())
-    return "success()";
-  std::string expr = cond->toExpressionSource();
-  for (const auto &p : cond->parts)
-    if (p.isExpr && p.ast && ir::usesStatusFunction(*p.ast))
-      return expr;
-  return "success() && (" + expr + ")";
-}
-
 std::string GithubTemplateEmitter::displayPath(llvm::StringRef path) {
   size_t pos = path.find(".github/workflows/");
   if (pos != llvm::StringRef::npos)
@@ -258,19 +248,12 @@ std::string GithubTemplateEmitter::displayPath(llvm::StringRef path) {
 }
 
 void GithubTemplateEmitter::addWorkflowFile(std::string ref, std::string text) {
-  files_[std::move(ref)] = std::move(text);
+  loader_.addFile(std::move(ref), std::move(text));
 }
 
 const ir::Workflow *GithubTemplateEmitter::loadCallee(llvm::StringRef ref) {
-  auto it = loaded_.find(ref.str());
-  if (it != loaded_.end())
-    return it->second.get();
-  auto f = files_.find(ref.str());
-  if (f == files_.end())
-    return nullptr;
-  ir::FileId id = sm_.addFile(ref.str(), f->second);
-  auto wf = std::make_unique<ir::Workflow>(frontend::compileWorkflow(sm_, id, diags_, opts_));
-  return (loaded_[ref.str()] = std::move(wf)).get();
+  passes::WorkflowLoader::Result r = loader_.load(ref);
+  return r.status == passes::WorkflowLoader::Status::Loaded ? r.workflow : nullptr;
 }
 
 J GithubTemplateEmitter::callJson(const ir::Workflow &, const ir::Job &job, J &o) {
@@ -282,11 +265,8 @@ J GithubTemplateEmitter::callJson(const ir::Workflow &, const ir::Job &job, J &o
           .note({}, "supply it with --workflow-file REF=FILE");
     return o;
   }
+  passes::checkCallArguments(job, *callee, diags_);
   const ir::Trigger *call = callee->findTrigger("workflow_call");
-  if (!call && !callee->triggers.empty())
-    diags_.report(ir::DiagKind::SchemaReusableNotCallable, job.uses->range, job.uses->value)
-        .note(callee->onRange, "its triggers are here");
-  // Inputs: definitions, then checks of the values passed.
   if (call && !call->inputs.empty()) {
     J defs = J::array();
     for (const auto &in : call->inputs) {
@@ -303,17 +283,6 @@ J GithubTemplateEmitter::callJson(const ir::Workflow &, const ir::Job &job, J &o
     }
     o["input-definitions"] = J{{"type", 2}, {"map", std::move(defs)}};
   }
-  for (const auto &w : job.with)
-    if (!call || !call->input(w.key.value))
-      diags_.report(ir::DiagKind::SchemaReusableInputUndefined, w.value.range, w.key.value);
-  if (call)
-    for (const auto &in : call->inputs) {
-      bool given = false;
-      for (const auto &w : job.with)
-        given |= llvm::StringRef(w.key.value).equals_insensitive(in.id.value);
-      if (!given && in.required.value_or(false) && !in.defaultValue && job.uses)
-        diags_.report(ir::DiagKind::SchemaReusableInputRequired, job.uses->range, in.id.value);
-    }
   if (!job.with.empty()) {
     J vals = J::array();
     for (const auto &w : job.with)
@@ -336,22 +305,6 @@ J GithubTemplateEmitter::callJson(const ir::Workflow &, const ir::Job &job, J &o
       defs.push_back(J{{"Key", s.id.value}, {"Value", std::move(v)}});
     }
     o["secret-definitions"] = J{{"type", 2}, {"map", std::move(defs)}};
-  }
-  if (!job.inheritSecrets) {
-    auto declared = [&](llvm::StringRef id) {
-      if (call)
-        for (const auto &s : call->secrets)
-          if (llvm::StringRef(s.id.value).equals_insensitive(id))
-            return true;
-      return false;
-    };
-    for (const auto &s : job.secrets)
-      if (!declared(s.name.value))
-        diags_.report(ir::DiagKind::SchemaReusableSecretUndefined, s.value.range, s.name.value);
-    if (call)
-      for (const auto &s : call->secrets)
-        if (s.required.value_or(false) && !ir::findNamed(job.secrets, s.id.value) && job.uses)
-          diags_.report(ir::DiagKind::SchemaReusableSecretRequired, job.uses->range, s.id.value);
   }
   return o;
 }
@@ -410,7 +363,7 @@ J GithubTemplateEmitter::jobJson(const ir::Workflow &wf, const ir::Job &job, boo
     o["services"] = tokenJson(*job.services);
   if (!job.outputs.empty())
     o["outputs"] = templateMapJson(job.outputs);
-  if (!call && !job.steps.empty()) {
+  if (!call) {
     J steps = J::array();
     for (const auto &s : job.steps)
       steps.push_back(stepJson(s));

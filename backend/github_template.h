@@ -7,14 +7,18 @@
 /// `{"type":2,"map":[{"Key":k,"Value":v}]}`; expressions `{"type":3,"expr":...}`
 /// (text mixed with `${{ }}` becomes `format(...)`); `if` is rewritten to
 /// `success() && (...)` unless it calls a status function. Reusable-workflow
-/// calls are resolved one level deep against the workflow files supplied with
-/// addWorkflowFile() and checked (inputs required/undefined, secrets).
+/// calls are resolved (at any depth) through passes::WorkflowLoader, against
+/// the workflow files supplied with addWorkflowFile() (and the repository and
+/// cache the loader options name), and checked by passes::checkCallArguments
+/// (inputs undefined, required or of the wrong type; secrets).
 /// Invalid input yields `{"errors":[{"Message":"<file> (Line: L, Col: C): <text>"}]}`
 /// with at most 10 errors, positions of the YAML values as GitHub reports them.
 #pragma once
 
 #include "frontend/lower_workflow.h"
 #include "ir/ir_json.h"
+#include "ir/condition.h"
+#include "passes/reusable_workflow.h"
 
 #include <map>
 #include <memory>
@@ -25,8 +29,8 @@ namespace backend {
 class GithubTemplateEmitter {
 public:
   GithubTemplateEmitter(ir::SourceManager &sm, ir::DiagnosticEngine &diags,
-                        frontend::LowerOptions opts = {})
-      : sm_(sm), diags_(diags), opts_(std::move(opts)) {}
+                        frontend::LowerOptions opts = {}, passes::LoaderOptions loader = {})
+      : sm_(sm), diags_(diags), loader_(sm, diags, withLower(std::move(loader), opts)) {}
 
   /// Makes a reusable workflow available under `ref` (as written after
   /// `uses:`, e.g. `./.github/workflows/x.yml` or `o/r/.github/workflows/x.yml@v1`).
@@ -48,19 +52,20 @@ private:
   ir::OrderedJson jobJson(const ir::Workflow &wf, const ir::Job &job, bool nested);
   ir::OrderedJson callJson(const ir::Workflow &wf, const ir::Job &job, ir::OrderedJson &o);
   const ir::Workflow *loadCallee(llvm::StringRef ref);
+  static passes::LoaderOptions withLower(passes::LoaderOptions l, frontend::LowerOptions opts) {
+    l.lower = std::move(opts);
+    return l;
+  }
 
   ir::SourceManager &sm_;
   ir::DiagnosticEngine &diags_;
-  frontend::LowerOptions opts_;
-  std::map<std::string, std::string> files_;
-  std::map<std::string, std::unique_ptr<ir::Workflow>> loaded_;
+  passes::WorkflowLoader loader_;
 };
 
 /// Template-token JSON of a template (string, folded literal or type-3 expression).
 ir::OrderedJson templateJson(const ir::Template &t);
 ir::OrderedJson tokenJson(const ir::TemplateToken &t);
-/// GitHub's `if` rewrite: `success()` when empty, the expression itself when it
-/// calls a status function, else `<guard> && (<expr>)`.
-std::string rewriteCondition(const std::optional<ir::Template> &cond);
+/// GitHub's `if` rewrite (ir/condition.h).
+using ir::rewriteCondition;
 
 } // namespace backend

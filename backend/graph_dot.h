@@ -8,6 +8,7 @@
 /// callee's jobs, and a critical path is a set of highlighted nodes/edges.
 #pragma once
 
+#include "ir/plan.h"
 #include "ir/workflow.h"
 
 #include "llvm/Support/Error.h"
@@ -29,11 +30,18 @@ struct GraphNode {
 struct GraphEdge {
   std::string from, to; ///< node ids; `from` must finish before `to`
   bool highlighted = false;
+  bool redundant = false; ///< implied by other edges (transitive reduction): drawn dashed
+  /// Clusters the edge is clipped at (Graphviz ltail/lhead): an edge between
+  /// two matrix jobs is drawn once, from cluster to cluster.
+  std::string fromCluster, toCluster;
 };
 
 struct GraphCluster {
   std::string id;
   std::string label;
+  std::string parent; ///< enclosing cluster ("" = top level)
+  bool highlighted = false;
+  bool dimmed = false;
 };
 
 struct GraphModel {
@@ -46,6 +54,16 @@ struct GraphModel {
 /// One node per job ("name\nruns-on"), one edge per `needs` entry (needs
 /// naming unknown jobs are skipped).
 GraphModel graphFromWorkflow(const ir::Workflow &wf);
+
+struct PlanGraphOptions {
+  bool criticalPath = false; ///< highlight the plan's critical path
+};
+
+/// The resolved plan: matrix jobs as a cluster of their instances, reusable
+/// calls as a cluster of their members (nested calls nested), symbolic calls
+/// as one node, jobs that can never run dimmed, and optionally the critical
+/// path highlighted. One edge per `needs` entry, clipped at clusters.
+GraphModel graphFromPlan(const ir::PlanWorkflow &w, const PlanGraphOptions &opts = {});
 
 /// DOT text of the model (no layout), deterministic.
 std::string renderDot(const GraphModel &g);

@@ -127,11 +127,15 @@ ir::RunDefaults lowerDefaults(LowerContext &cx, const YamlNode *n, bool allowExp
 // Needs that name no job, and a workflow in which every job needs another.
 static void checkNeeds(LowerContext &cx, const ir::Workflow &wf) {
   bool haveStart = false;
+  // Ids by lower-case spelling: linear in jobs + needs (findJob is a scan).
+  llvm::StringSet<> ids;
+  for (const ir::Job &j : wf.jobs)
+    ids.insert(llvm::StringRef(j.id.value).lower());
   for (const ir::Job &j : wf.jobs) {
     if (j.needs.empty())
       haveStart = true;
     for (const ir::LocatedString &n : j.needs) {
-      if (wf.findJob(n.value))
+      if (ids.contains(llvm::StringRef(n.value).lower()))
         continue;
       auto &d = cx.diags.report(ir::DiagKind::SchemaNeedsUnknownJob, n.range, j.id.value, n.value);
       std::vector<llvm::StringRef> ids;

@@ -178,7 +178,8 @@ TypeRef runnerContextType() {
                                            {"tool_cache", stringType()},
                                            {"debug", stringType()},
                                            {"environment", stringType()},
-                                           // Set by the runner though not documented.
+                                           // Not in the docs table, but set by the runner
+                                           // (JobExtension) and used by real workflows.
                                            {"workspace", stringType()}});
   return t;
 }

@@ -61,9 +61,14 @@ struct PlanInstance {
 struct PlanStrategy {
   PlanValue failFast;    ///< bool, default true
   PlanValue maxParallel; ///< number, or null constant for unlimited
-  /// The matrix when it must be expanded at run time (it depends on needs or
-  /// other run-time data); empty when `instances` lists the legs.
+  /// The matrix as written when it must be expanded at run time (it depends
+  /// on needs or other run-time data); null when `instances` lists the legs.
+  /// Its strings are templates (the runtime evaluates them, then expands).
+  const TemplateToken *matrix = nullptr;
+  /// Template source when the whole matrix (or strategy) is one expression,
+  /// e.g. `${{ fromJSON(needs.setup.outputs.matrix) }}`; else "".
   std::string dynamicMatrix;
+  bool dynamic() const { return matrix || !dynamicMatrix.empty(); }
 };
 
 struct PlanJob {
@@ -73,10 +78,17 @@ struct PlanJob {
   const Job *source = nullptr;          ///< the IR job (steps, env, runs-on, ...)
   const Workflow *workflow = nullptr;   ///< the workflow file it comes from
   std::vector<std::string> needs;       ///< plan ids
+  /// Needs implied by other needs (the transitive reduction drops them).
+  std::vector<std::string> redundantNeeds;
   /// For each need whose `needs.<name>` differs from its plan id: plan id -> name.
   std::vector<std::pair<std::string, std::string>> needsAs;
-  std::string condition = "success()";  ///< after the implicit rewrite
+  /// The condition the runtime evaluates as is: GitHub's implicit rewrite
+  /// (`success() && (...)`), constant-folded by fold-conditions.
+  std::string condition = "success()";
+  /// GitHub's rewrite before folding, when folding changed it ("" otherwise).
+  std::string conditionSource;
   bool neverRuns = false;               ///< folded to false (fold-conditions)
+  std::string neverRunsReason;          ///< why, for the plan and diagnostics
   PlanValue continueOnError = PlanValue::of(Value::boolean(false));
   PlanValue timeoutMinutes = PlanValue::of(Value::number(360));
   std::optional<PlanStrategy> strategy;
@@ -89,9 +101,21 @@ struct PlanJob {
   /// of a call name it in `call`.
   std::string uses;
   std::string call;
+  /// Call nodes: every input the callee declares, given or defaulted, coerced
+  /// to its declared type (constant) or a template for the caller's context.
   std::vector<std::pair<std::string, PlanValue>> with;
+  /// Call nodes: secrets passed explicitly, name -> template (`${{ secrets.X }}`).
+  std::vector<std::pair<std::string, std::string>> secrets;
   bool inheritSecrets = false;
-  double weight = 0; ///< critical-path weight (minutes): --durations or timeout
+  /// Call nodes: the callee's file when it was loaded ("" for a remote call
+  /// kept symbolic: not found in --workflow-cache).
+  std::string calleePath;
+  /// Members: what precedes the name in GitHub's display (`caller / `).
+  std::string namePrefix;
+  /// Upper bound of legs: instances, or 256 for a symbolic matrix.
+  int64_t legs = 1;
+  uint32_t level = 0; ///< topological level in the job graph (0 = no needs)
+  double weight = 0;  ///< critical-path weight (minutes): --durations or timeout
 };
 
 struct PlanPartition {
@@ -106,7 +130,11 @@ struct PlanWorkflow {
   std::string path; ///< the workflow file
   std::string name; ///< workflow name (or the path)
   std::optional<PlanConcurrency> concurrency;
+  const Workflow *source = nullptr; ///< the root workflow (env, triggers)
   std::vector<PlanJob> jobs; ///< file order, members right after their call
+  /// The heaviest chain of jobs under their weights (plan ids) and its length.
+  std::vector<std::string> criticalPath;
+  double criticalPathMinutes = 0;
   // Filled by the operation-budget pass.
   int64_t estimate = -1;
   std::vector<PlanPartition> partitions;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Lambda package's tests (npm ci from the lock file, then npm test); quiet on success.
+# npm test (backend/lambda/test/run.js) checks that every declared test was reported as passed and
+# ends with the tally "lambda tests: N declared, N passed, 0 failed, 0 not run"; anything else fails.
 set -uo pipefail
 dir="$(cd "$(dirname "$0")/.." && pwd)/backend/lambda"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -9,6 +11,18 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cd "$dir"
-if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then cat "$log"; echo "test-lambda: npm ci failed"; exit 1; fi
-if ! npm test >"$log" 2>&1; then cat "$log"; exit 1; fi
-grep -E '^# (pass|fail)' "$log" | tr '\n' ' '; echo
+# Reinstall only when the lock file changed: other tests read node_modules while this runs.
+stamp=node_modules/.ci-lock-stamp
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then cat "$log"; echo "test-lambda: npm ci failed"; exit 1; fi
+  cp package-lock.json "$stamp"
+fi
+npm test >"$log" 2>&1
+rc=$?
+tally=$(grep -E '^lambda tests: ' "$log" | tail -1)
+if [ $rc -ne 0 ] || [ -z "$tally" ]; then cat "$log"; echo "test-lambda: FAILED (npm test exit $rc)"; exit 1; fi
+# Belt and braces: the tally itself must show every declared test passed.
+if ! echo "$tally" | grep -qE '^lambda tests: ([0-9]+) declared, \1 passed, 0 failed, 0 not run'; then
+  cat "$log"; echo "test-lambda: FAILED: $tally"; exit 1
+fi
+echo "$tally"

@@ -16,7 +16,8 @@
 export async function executeEffects(batch, deps, who) {
   const { provider, store, sender } = deps;
   const out = { dispatched: {}, acquired: {}, cancelled: [] };
-  const holder = (instance) => `${who.executionKey}/${instance}`;
+  // Holders are per run: two runs of one workflow compete for a group with different keys.
+  const holder = (instance) => `${who.runId}/${who.executionKey}/${instance}`;
 
   if (batch.register) {
     await store.registerControl(who.runId, who.executionKey, batch.register);

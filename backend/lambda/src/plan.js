@@ -7,7 +7,9 @@
  * pre-expanded (`instances`) or symbolic (`strategy.matrix` as a template).
  *
  * The operation model (see docs/lambda.md) is an upper bound reached when every job completion
- * wakes the execution on its own:
+ * wakes the execution on its own. passes/operation_budget.cpp implements the same estimate and
+ * partitioning for `ci-compile --emit=lambda-plan`; tests/passes/operation_budget_test.cpp
+ * requires both to agree on generated plans, so change them together:
  *   fixed 3 (cancel and retry callbacks, finish step) [+3 with a workflow concurrency group]
  *   + 2 per job instance (its callback, the wait that sees it finish)
  *   + 1 per dispatch wave (at most 1 + instances not dispatchable at start)
@@ -62,7 +64,7 @@ function normalizeJob(j, where) {
     timeout_minutes: j.timeout_minutes ?? 360,
     strategy,
     instances,
-    legs: j.legs ?? (instances ? instances.length : strategy?.matrix ? DEFAULT_SYMBOLIC_LEGS : 1),
+    legs: j.legs ?? (instances?.length ? instances.length : strategy?.matrix ? DEFAULT_SYMBOLIC_LEGS : 1),
     concurrency: normalizeConcurrency(j.concurrency),
     outputs: j.outputs ?? {},
     uses: j.uses ?? null,
@@ -174,8 +176,9 @@ function lateInstances(j, byId, members) {
   let hasNeeds = j.needs.some((n) => members.has(n));
   if (j.call && members.has(j.call) && byId.get(j.call).needs.length) hasNeeds = true;
   if (hasNeeds) return j.legs;
-  const p = j.strategy?.max_parallel;
-  return typeof p === "number" && p < j.legs ? j.legs - p : 0;
+  // A compile-time max-parallel (a number; an expression counts as unlimited), floored.
+  const p = typeof j.strategy?.max_parallel === "number" ? Math.floor(j.strategy.max_parallel) : NaN;
+  return p < j.legs ? j.legs - Math.max(0, p) : 0;
 }
 
 /**

@@ -577,14 +577,22 @@ export class WorkflowScheduler {
     return out;
   }
 
-  /** Workflow conclusion (§3.7): cancelled, failure (a failed job without continue-on-error, or a job timeout), success. */
+  /**
+   * Workflow conclusion (gha-semantics §3.7, with the timeout rule of docs/lambda.md):
+   * `cancelled` when the run was cancelled (cancel request, or replaced in its workflow-level
+   * concurrency group); else `failure` when a job's result is failure (a leg or job that failed
+   * without continue-on-error, a matrix that could not be expanded, a failed child execution) or
+   * a leg timed out without continue-on-error; else `success`. Skipped jobs, legs cancelled by
+   * fail-fast, and legs cancelled by their job-level concurrency group do not change it.
+   */
   conclusion() {
     if (this.cancelled) return "cancelled";
     for (const st of this.jobs.values()) {
       if (st.def.uses) continue;
       if (st.result === "failure") return "failure";
-      if (st.instances.some((i) => i.reason === "timeout") || (st.reportInstances ?? []).some((i) => i.reason === "timeout")) return "failure";
+      if (st.instances.some((i) => i.reason === "timeout" && !i.coe)) return "failure";
     }
+    for (const p of this.partitions.values()) if (p.result?.conclusion === "failure") return "failure";
     return "success";
   }
 }

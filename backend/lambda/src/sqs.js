@@ -36,11 +36,13 @@ export function lambdaRunStarter(client = new LambdaClient({})) {
 }
 
 /**
- * The SQS handler (partial batch responses). @param {{starter: RunStarter, runFunction: string}} deps
+ * The SQS handler (partial batch responses). `getDeps()` gives {starter: RunStarter, runFunction:
+ * string, log?: (line: string) => void}; `log` receives one JSON line per rejected message
+ * (default: stderr, which Lambda sends to CloudWatch).
  */
 export function makeSqsHandler(getDeps) {
   return async (event) => {
-    const { starter, runFunction } = await getDeps();
+    const { starter, runFunction, log = (line) => console.error(line) } = await getDeps();
     const batchItemFailures = [];
     for (const record of event.Records ?? []) {
       try {
@@ -48,7 +50,7 @@ export function makeSqsHandler(getDeps) {
         const name = executionName(body.run?.id ?? body.run_id);
         await starter.start({ functionName: runFunction, name, payload: record.body });
       } catch (e) {
-        console.error(JSON.stringify({ level: "error", message: "cannot start run", messageId: record.messageId, error: String(e?.message ?? e) }));
+        log(JSON.stringify({ level: "error", message: "cannot start run", messageId: record.messageId, error: String(e?.message ?? e) }));
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

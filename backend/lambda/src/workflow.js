@@ -17,8 +17,8 @@ import { executeEffects } from "./effects.js";
 import { makeToken } from "./callbacks.js";
 import { evaluateTemplate } from "./expressions.js";
 
-const realSetImmediate = globalThis.setImmediate;
-const yieldMacrotask = () => new Promise((r) => realSetImmediate(r));
+/** Microtask turns a wait gives other settled operations to be seen in the same wake. */
+const SETTLE_TURNS = 32;
 
 /** Wraps a durable context so every operation it creates is counted (`ctx.operations`). */
 export function countingContext(ctx) {
@@ -40,11 +40,18 @@ function settle(p) {
 /**
  * Waits until at least one of `entries` settles, then returns the keys of all that have settled
  * (in entry order). Recorded as one child-context operation.
+ *
+ * It must never give the event loop a turn once an entry has settled: the SDK suspends an
+ * invocation 20 ms after it last saw no operation executing and some callback still pending
+ * (CHECKPOINT_TERMINATION_COOLDOWN_MS), and a macrotask turn (setImmediate, setTimeout) lets that
+ * timer fire on a loaded machine. The invocation then ends PENDING although the completion it
+ * was replaying is already recorded, so nothing ever wakes it again. Microtask turns cannot
+ * let a timer run; they are enough for completions that are already known to settle.
  */
 async function waitForAny(ctx, entries) {
   return ctx.runInChildContext("wait", async () => {
     await Promise.race(entries.map(([, e]) => e.settled));
-    for (let i = 0; i < 3; i++) await yieldMacrotask();
+    for (let i = 0; i < SETTLE_TURNS; i++) await null;
     return entries.filter(([, e]) => e.done).map(([k]) => k);
   });
 }
@@ -79,7 +86,7 @@ export async function runWorkflow(event, rawCtx, deps) {
   // Workflow-level concurrency: hold the group (or wait for it) before any job starts.
   if (!partition && wf.concurrency) {
     const name = String(evaluateTemplate(wf.concurrency.group, sched.baseContexts()));
-    group = { name, groupKey: name.toLowerCase(), holderKey: executionKey + "#wf" };
+    group = { name, groupKey: name.toLowerCase(), holderKey: `${runId}/${executionKey}#wf` };
     await createCallbacks(ctx, sched.armControl(), track);
     const [wakeP, wakeId] = await ctx.createCallback("workflow-group");
     track("workflow-group", wakeP, wakeId);

@@ -1,24 +1,36 @@
 // Test harness: runs plans on the local durable runner with the fake compute provider and an in-memory control store.
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { makeRunHandler } from "../src/run.js";
-import { makeWorkflowHandler } from "../src/workflow.js";
+import { runWorkflow } from "../src/workflow.js";
+import { withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { apiCallbackSender } from "../src/callbacks.js";
 import { fakeProvider } from "../src/providers.js";
 import { MemoryControlStore } from "../src/control_store.js";
 import { readPlan, partitionWorkflow } from "../src/plan.js";
 
+export { LocalDurableTestRunner, withDurableExecution };
+
 export const realSetTimeout = globalThis.setTimeout;
+export const realSetImmediate = globalThis.setImmediate;
 export const realSetInterval = globalThis.setInterval;
 export const realClearInterval = globalThis.clearInterval;
 export const realNow = Date.now.bind(Date);
 export const sleep = (ms) => new Promise((r) => realSetTimeout(r, ms));
 
 let setUp = false;
-/** Sets up the local runner once per test file. */
+/**
+ * Sets up the local runner once per test file, without `skipTime`. With `skipTime: true` the
+ * runner installs @sinonjs/fake-timers (setTimeout, setImmediate, setInterval, Date) in the test
+ * process; node:test queues part of its reporting on those timers, and uninstalling the clock in
+ * `teardown` drops what is still queued, so the file's last results were never reported and the
+ * process exited 0 with tests missing. Nothing here needs fake time: the loop has no durable
+ * `wait`, callback timeouts are real timers in the checkpoint worker, the fake provider uses
+ * real timers.
+ */
 export async function setup() {
   if (setUp) return;
   setUp = true;
-  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: false });
 }
 export async function teardown() {
   if (!setUp) return;
@@ -40,17 +52,22 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
   const sender = localSender();
   const provider = opts.provider ?? fakeProvider({ scenario, sender, mode: opts.mode ?? "timer", setTimer: realSetTimeout });
   const store = opts.store ?? new MemoryControlStore();
-  const invocations = { count: 0, ended: 0 };
+  /** Workflow-function invocations, and the partitions that ran as child executions. */
+  const invocations = { count: 0, ended: 0, partitions: new Set() };
   const deps = { provider, store, sender, workflowFunction: "workflow", opBudget: opts.opBudget };
-  const wfHandler = makeWorkflowHandler(async () => deps);
+  const wfHandler = withDurableExecution(async (event, ctx) => {
+    if (event?.partition) invocations.partitions.add(event.partition);
+    return runWorkflow(event, ctx, deps);
+  });
   const counted = async (ev, lctx) => {
     invocations.count++;
+    opts.onInvocationStart?.();
     try { return await wfHandler(ev, lctx); } finally { invocations.ended++; opts.onInvocationEnd?.(); }
   };
   // The local runner cannot resolve `invoke` targets from inside an invoked execution, so plans
   // with child executions start at the Workflow function (the Run function's only work is the
   // plan step and one invoke per workflow).
-  const top = opts.direct ? async (ev, lctx) => { invocations.count++; try { return await wfHandler(ev, lctx); } finally { invocations.ended++; } }
+  const top = opts.direct ? counted
     : makeRunHandler(async () => deps);
   const runner = new LocalDurableTestRunner({ handlerFunction: top });
   runner.registerDurableFunction("workflow", counted);

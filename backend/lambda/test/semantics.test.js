@@ -1,5 +1,5 @@
 // Scenario tests of GitHub's job semantics on the local durable runner with the fake provider.
-import { test, before, after } from "node:test";
+import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
 import { setup, teardown, runPlan, conclusions, sleep } from "./harness.js";
 import { plan, matrixPlan } from "./plans.js";
@@ -88,6 +88,20 @@ test("a job timeout cancels the job (reason timeout); always() dependents run, d
   assert.equal(j.cleanup.conclusion, "success");
   assert.equal(j.deploy.conclusion, "skipped");
   assert.deepEqual(provider.log.cancelled, [{ instance: "slow", reason: "timeout" }]);
+  assert.equal(result.conclusion, "failure", "a timed-out job fails the run (docs/lambda.md, run conclusion)");
+});
+
+test("a job timeout under continue-on-error: the job is cancelled, needs.<id>.result is cancelled, the run succeeds", async () => {
+  const p = plan([
+    { id: "slow", timeout_minutes: 1 / 60, continue_on_error: true },
+    { id: "next", needs: ["slow"], if: "always() && needs.slow.result == 'cancelled'" },
+  ]);
+  const { result } = await runPlan(p, { jobs: { slow: { conclusion: "hang" } } });
+  const j = byName(result);
+  assert.equal(j.slow.conclusion, "cancelled");
+  assert.equal(j.slow.reason, "timeout");
+  assert.equal(j.next.conclusion, "success");
+  assert.equal(result.conclusion, "success");
 });
 
 test("cancel request: running jobs are cancelled, always() jobs still run, the run concludes cancelled", async () => {

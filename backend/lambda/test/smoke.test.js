@@ -1,4 +1,4 @@
-import { test, before, after } from "node:test";
+import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
 import { setup, teardown, runPlan, conclusions } from "./harness.js";
 
@@ -10,5 +10,4 @@ test("a two-job chain succeeds", async () => {
   const { result } = await runPlan(plan, {});
   assert.equal(result.conclusion, "success");
   assert.deepEqual(conclusions(result), { a: "success", b: "success" });
-  console.log(JSON.stringify(result));
 });
