@@ -128,6 +128,11 @@ private:
       if (!path.empty() && untrusted(path)) {
         ir::SourceRange range = ctx.facts().templateRange(t, p.offset + root->pos, root->len);
         ctx.report(ir::DiagKind::LintScriptInjection, range, path, where).valueRange = t.range;
+        // `pages[github.event.issue.title]`: the index is expanded too.
+        for (const ir::Expr *c = &n; c && c != root;
+             c = c->args.empty() ? nullptr : c->args[0].get())
+          if (c->op == ir::ExprOp::Index && c->args.size() > 1)
+            visit(*c->args[1], t, p, where, ctx);
         return;
       }
       // `github.event.pages.*.page_name` and longer chains over untrusted parts.
