@@ -140,9 +140,15 @@ const LocalMetadata *LintFileFacts::localWorkflow(llvm::StringRef uses) const {
     store_->docs.push_back(std::move(doc));
   }
   diags.finalize();
-  for (const auto &d : diags.diagnostics())
-    if (d.severity == ir::Severity::Error)
-      m.errors.push_back("line " + std::to_string(d.range.line) + ": " + d.message);
+  for (const auto &d : diags.diagnostics()) {
+    if (d.severity != ir::Severity::Error)
+      continue;
+    std::string msg = "line " + std::to_string(d.range.line) + ": " + d.message;
+    m.errors.push_back(msg);
+    llvm::StringRef k = d.kindName();
+    if (k == "syntax-check" || k == "type-mismatch" || k == "unknown-key")
+      m.shapeErrors.push_back(msg);
+  }
   m.parsed = m.workflow.has_value() && m.errors.empty();
   return &m;
 }
