@@ -2,6 +2,8 @@
 #include "passes/lint_driver.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <tuple>
 
 #include "frontend/action_metadata.h"
@@ -89,6 +91,58 @@ const LintProject &Linter::projectFor(llvm::StringRef path) {
   return p;
 }
 
+/// The frontend reports a key missing from a section at the section's value (its
+/// first key, or the empty value); the key that names the section is where a
+/// reader looks first (and where actionlint points), kept as valueRange.
+static void addSectionKeyRanges(const frontend::YamlNode *root,
+                                std::vector<ir::Diagnostic> &diags) {
+  auto wanted = [](const ir::Diagnostic &d) {
+    llvm::StringRef k = d.kindName();
+    return !d.valueRange.valid() &&
+           (k == "missing-key" || k == "container" || k == "invalid-value");
+  };
+  if (!root || std::none_of(diags.begin(), diags.end(), wanted))
+    return;
+  struct Owner {
+    ir::SourceRange key;
+    bool nullValue;
+  };
+  std::map<std::pair<uint32_t, uint32_t>, Owner> owners;
+  std::vector<const frontend::YamlNode *> todo{root};
+  std::set<const frontend::YamlNode *> seen;
+  while (!todo.empty()) {
+    const frontend::YamlNode *n = todo.back();
+    todo.pop_back();
+    if (!n || !seen.insert(n).second)
+      continue;
+    for (const frontend::YamlNode *i : n->items)
+      todo.push_back(i);
+    for (const frontend::YamlEntry &e : n->entries) {
+      todo.push_back(e.value);
+      // An aliased value has several owners: the first key in the file wins.
+      auto own = [&](const ir::SourceRange &at, Owner o) {
+        auto [it, fresh] = owners.emplace(std::make_pair(at.line, at.col), o);
+        if (!fresh && o.key.start() < it->second.key.start())
+          it->second = o;
+      };
+      own(e.value->range, Owner{e.key->range, e.value->isNull()});
+      if (e.value->isMapping() && !e.value->entries.empty())
+        own(e.value->entries.front().key->range, Owner{e.key->range, false});
+    }
+  }
+  for (ir::Diagnostic &d : diags) {
+    if (!wanted(d))
+      continue;
+    auto it = owners.find({d.range.line, d.range.col});
+    if (it == owners.end())
+      continue;
+    // invalid-value: only an empty value where a section was expected.
+    if (d.kindName() == "invalid-value" && !it->second.nullValue)
+      continue;
+    d.valueRange = it->second.key;
+  }
+}
+
 std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::FileId file,
                                                const LintProject &project,
                                                llvm::StringRef relPath, LintFileKind kind,
@@ -106,6 +160,11 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
     else
       action = frontend::lowerAction(sm, *doc, diags);
   }
+
+  // An empty file (or only comments) is no workflow: GitHub rejects it.
+  if (!doc->root && kind == LintFileKind::Workflow && diags.diagnostics().empty())
+    diags.report(ir::DiagKind::YamlSyntax, ir::SourceRange::point(file, 1, 1),
+                 "workflow is empty");
 
   std::vector<std::unique_ptr<LintRule>> owned;
   std::vector<LintRule *> rules;
@@ -127,6 +186,7 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
   }
   SuppressionSet suppressions = SuppressionSet::scan(sm, file, diags);
   diags.finalize();
+  addSectionKeyRanges(doc->root, diags.diagnostics());
 
   std::vector<ir::Diagnostic> out;
   for (ir::Diagnostic &d : diags.diagnostics()) {

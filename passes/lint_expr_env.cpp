@@ -170,7 +170,9 @@ TypeRef WorkflowTypes::needsOf(const ir::Job &job) const {
       outputs = ir::makeObjectType(std::move(outs));
     } else if (needed && needed->uses) {
       const LocalMetadata *m = ctx_.facts().localWorkflow(needed->uses->value);
-      if (m && m->parsed && m->workflow) {
+      // Missing keys or bad values elsewhere in the callee (its own findings)
+      // do not change which outputs it declares.
+      if (m && m->workflow && m->shapeErrors.empty()) {
         if (const ir::Trigger *call = m->workflow->findTrigger("workflow_call")) {
           std::vector<std::pair<std::string, TypeRef>> outs;
           for (const auto &o : call->outputs)

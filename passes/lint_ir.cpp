@@ -15,7 +15,13 @@ namespace passes {
 
 using frontend::YamlNode;
 
-static uint64_t posKey(uint32_t line, uint32_t col) { return (uint64_t(line) << 32) | col; }
+// DenseMap hashes a uint64_t key as (unsigned)(key * 37), which drops the line
+// of `line << 32 | col`: mix the bits first (multiply by an odd constant and
+// xor-shift, both one-to-one, so keys stay distinct).
+static uint64_t posKey(uint32_t line, uint32_t col) {
+  uint64_t k = ((uint64_t(line) << 32) | col) * 0x9E3779B97F4A7C15ULL;
+  return k ^ (k >> 29);
+}
 
 struct LintFileFacts::Store {
   // One SourceManager per file read (YAML nodes point into its text).
@@ -140,9 +146,15 @@ const LocalMetadata *LintFileFacts::localWorkflow(llvm::StringRef uses) const {
     store_->docs.push_back(std::move(doc));
   }
   diags.finalize();
-  for (const auto &d : diags.diagnostics())
-    if (d.severity == ir::Severity::Error)
-      m.errors.push_back("line " + std::to_string(d.range.line) + ": " + d.message);
+  for (const auto &d : diags.diagnostics()) {
+    if (d.severity != ir::Severity::Error)
+      continue;
+    std::string msg = "line " + std::to_string(d.range.line) + ": " + d.message;
+    m.errors.push_back(msg);
+    llvm::StringRef k = d.kindName();
+    if (k == "syntax-check" || k == "type-mismatch" || k == "unknown-key")
+      m.shapeErrors.push_back(msg);
+  }
   m.parsed = m.workflow.has_value() && m.errors.empty();
   return &m;
 }

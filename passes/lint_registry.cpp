@@ -26,6 +26,7 @@ std::unique_ptr<LintRule> createUntrustedCheckoutRule();
 std::unique_ptr<LintRule> createPersistCredentialsRule();
 std::unique_ptr<LintRule> createPermissionsRule();
 std::unique_ptr<LintRule> createEmptyValueRule();
+std::unique_ptr<LintRule> createAnchorsRule();
 std::unique_ptr<LintRule> createScriptInjectionRule();
 
 // Sorted by name.
@@ -157,9 +158,9 @@ static const LintKindDoc kKindDocs[] = {
     {"suppression-unused", "Unused suppression comments",
      "Finds `# ci-lint: ignore[KIND]` comments that silence nothing.", true},
     {"syntax-check", "YAML and workflow syntax",
-     "Checks the YAML syntax and GitHub's YAML rules (unique keys, no merge keys, limits).", true},
+     "Checks the YAML syntax and GitHub's YAML rules (unique keys, no merge keys, unused anchors, limits), empty workflows, and sections missing a key they need.", true},
     {"timeout", "Timeouts",
-     "Checks that timeout-minutes values are positive.", true},
+     "Checks that timeout-minutes and strategy.max-parallel values are positive.", true},
     {"type-mismatch", "Value shapes",
      "Checks that a value has the shape its key needs (mapping, sequence, scalar).", true},
     {"unknown-key", "Unknown keys",
@@ -216,6 +217,7 @@ const std::vector<LintRuleInfo> &lintRules() {
       {"persist-credentials", {"persist-credentials"}, createPersistCredentialsRule},
       {"permissions", {"permissions-write-all", "permissions-missing"}, createPermissionsRule},
       {"empty-value", {"empty-value"}, createEmptyValueRule},
+      {"anchors", {"syntax-check"}, createAnchorsRule},
       {"script-injection", {"script-injection"}, createScriptInjectionRule},
   };
   return rules;

@@ -1,10 +1,12 @@
-// Rule `credentials`: registry passwords of `container:` and `services:` written as literals.
+// Rule `credentials`: registry passwords of `container:` and `services:` written as
+// literals, and credentials that lack a username or a password.
 #include "passes/lint_rule.h"
 
 namespace passes {
 
 namespace {
 
+using frontend::YamlEntry;
 using frontend::YamlNode;
 
 class CredentialsRule final : public LintRule {
@@ -19,11 +21,24 @@ public:
   }
 
 private:
+  static bool nonEmpty(const YamlNode *n) {
+    return n && !(n->isScalar() && (n->isNull() || n->value.empty()));
+  }
+
   static void check(const YamlNode *container, const std::string &where, LintContext &ctx) {
     if (!container || !container->isMapping())
       return;
-    const YamlNode *creds = container->get("credentials");
-    if (!creds || !creds->isMapping())
+    const YamlEntry *entry = container->getEntry("credentials");
+    if (!entry)
+      return;
+    const YamlNode *creds = entry->value;
+    // A registry login needs both halves; `${{ }}` may supply an object.
+    bool expr = creds->isScalar() && !creds->isNull() && creds->value.contains("${{");
+    if (!expr && (!creds->isMapping() || !nonEmpty(creds->get("username")) ||
+                  !nonEmpty(creds->get("password"))))
+      ctx.report(ir::DiagKind::YamlSyntax, entry->key->range,
+                 "both \"username\" and \"password\" must be specified in \"credentials\" section");
+    if (!creds->isMapping())
       return;
     const YamlNode *pw = creds->get("password");
     if (!pw || !pw->isScalar() || pw->isNull() || pw->value.empty())

@@ -1,4 +1,6 @@
-// Rule `empty-value`: sections and strings that are written but empty.
+// Rule `empty-value`: sections and strings that are written but empty (and
+// sections missing the one key they need: `snapshot.image-name`, cron entries
+// of `on: schedule`, `run` in `defaults`).
 //
 // An empty list under a filter, `types`, `schedule`, `needs`, `runs-on`, a
 // matrix row, `include`/`exclude`, or an empty string for an image, port or
@@ -21,6 +23,20 @@ public:
   llvm::StringRef name() const override { return "empty-value"; }
 
   void visitWorkflowPre(const YamlWorkflowView &w, LintContext &ctx) override {
+    if (w.root && w.root->isMapping())
+      defaults(w.root->getEntry("defaults"), ctx);
+    // `on: schedule` names the event without the cron entries it needs.
+    if (w.on && (w.on->isScalar() || w.on->isSequence())) {
+      std::vector<const YamlNode *> names;
+      if (w.on->isScalar())
+        names.push_back(w.on);
+      else
+        names.assign(w.on->items.begin(), w.on->items.end());
+      for (const YamlNode *n : names)
+        if (n->isScalar() && n->value == "schedule")
+          ctx.report(ir::DiagKind::YamlSyntax, n->range,
+                     "schedule event must be configured with mapping");
+    }
     if (!w.on || !w.on->isMapping())
       return;
     for (const auto &ev : w.on->entries) {
@@ -40,6 +56,14 @@ public:
                                                 "versions"};
         if (llvm::is_contained(lists, k))
           seq(e.value, "\"" + k.str() + "\" section", ctx);
+        if ((k == "names" || k == "versions") && e.value->isSequence())
+          for (const YamlNode *i : e.value->items)
+            str(i, ctx);
+        if (ev.key->value == "workflow_call" && k == "outputs" && e.value->isMapping())
+          for (const auto &out : e.value->entries)
+            if (out.value->isMapping())
+              if (const YamlNode *v = out.value->get("value"); v && v->isNull())
+                ctx.report(ir::DiagKind::LintEmptySection, v->range, "string");
         if (k == "inputs" && e.value->isMapping())
           for (const auto &in : e.value->entries)
             if (in.value->isMapping())
@@ -63,11 +87,16 @@ public:
       if (job.runsOn->isSequence())
         for (const YamlNode *l : job.runsOn->items)
           str(l, ctx);
-      if (job.runsOn->isMapping())
+      if (job.runsOn->isMapping()) {
         if (const YamlNode *labels = job.runsOn->get("labels")) {
           seq(labels, "\"labels\" section", ctx);
           str(labels, ctx);
+          if (labels->isSequence())
+            for (const YamlNode *l : labels->items)
+              str(l, ctx);
         }
+        nullOrEmpty(job.runsOn->get("group"), ctx);
+      }
     }
     if (job.node && job.node->isMapping())
       if (const YamlNode *needs = job.node->get("needs"))
@@ -80,6 +109,19 @@ public:
             ctx);
       }
     container(job.container, ctx);
+    nullOrEmpty(job.container, ctx);
+    if (job.node && job.node->isMapping())
+      defaults(job.node->getEntry("defaults"), ctx);
+    if (job.node && job.node->isMapping())
+      if (const frontend::YamlEntry *snap = job.node->getEntry("snapshot")) {
+        nullOrEmpty(snap->value, ctx);
+        if (snap->value->isMapping()) {
+          str(snap->value->get("version"), ctx);
+          if (!snap->value->get("image-name"))
+            ctx.report(ir::DiagKind::YamlSyntax, snap->key->range,
+                       "\"snapshot\" section must have \"image-name\" configuration");
+        }
+      }
     if (job.services && job.services->isMapping())
       for (const auto &s : job.services->entries)
         container(s.value, ctx);
@@ -94,6 +136,24 @@ private:
   static void str(const YamlNode *n, LintContext &ctx) {
     if (emptyString(n))
       ctx.report(ir::DiagKind::LintEmptySection, n->range, "string");
+  }
+  /// `defaults:` left empty: it holds nothing, not even its one section `run`.
+  static void defaults(const frontend::YamlEntry *d, LintContext &ctx) {
+    if (!d)
+      return;
+    const YamlNode *v = d->value;
+    if (!v->isNull() && !(v->isMapping() && v->entries.empty()))
+      return; // other keys than `run` are the frontend's unknown-key findings
+    ctx.report(ir::DiagKind::LintEmptySection, v->range, "\"defaults\" section");
+    ctx.report(ir::DiagKind::YamlSyntax, v->range,
+                 "\"defaults\" section should have \"run\" section");
+  }
+  /// A string value left out (`key:`) or written as ''.
+  static void nullOrEmpty(const YamlNode *n, LintContext &ctx) {
+    if (n && n->isNull() && n->value.empty())
+      ctx.report(ir::DiagKind::LintEmptySection, n->range, "string");
+    else
+      str(n, ctx);
   }
   static void container(const YamlNode *c, LintContext &ctx) {
     if (!c || !c->isMapping())

@@ -74,7 +74,12 @@ private:
         if (k == ir::ExprType::Kind::Object || k == ir::ExprType::Kind::Map ||
             k == ir::ExprType::Kind::Null ||
             (k == ir::ExprType::Kind::Array && !r.type->filtered)) {
-          ir::SourceRange range = facts.templateRange(t, p.offset, p.text.size());
+          // The whole `${{ }}` is what turns into text.
+          size_t open = t.raw.rfind("${{", p.offset);
+          size_t close = t.raw.find("}}", p.offset + p.text.size());
+          size_t from = open == std::string::npos ? p.offset : open;
+          size_t to = close == std::string::npos ? p.offset + p.text.size() : close + 2;
+          ir::SourceRange range = facts.templateRange(t, uint32_t(from), uint32_t(to - from));
           ctx_->report(ir::DiagKind::LintExprObjectInTemplate, range, r.type->str())
               .valueRange = t.range;
         }

@@ -39,6 +39,19 @@ public:
     if (ctx.workflow)
       for (const ir::Job &j : ctx.workflow->jobs) {
         check(j.condition, ctx);
+        // `snapshot.if` (custom images): a literal true/false is constant too.
+        if (j.snapshot && j.snapshot->isMapping())
+          if (const ir::TemplateToken *c = j.snapshot->get("if")) {
+            llvm::StringRef lit = c->isString() && !c->str.hasExpressions()
+                                      ? llvm::StringRef(c->str.raw).trim()
+                                      : llvm::StringRef();
+            if (c->kind == ir::TemplateToken::Kind::Bool)
+              ctx.report(ir::DiagKind::LintIfConstant, c->range, c->boolean ? "true" : "false");
+            else if (lit.equals_insensitive("true") || lit.equals_insensitive("false"))
+              ctx.report(ir::DiagKind::LintIfConstant, c->range, lit.lower());
+            else if (c->isString())
+              check(std::optional<ir::Template>(c->str), ctx);
+          }
         forEachStep(j.steps, [&](const ir::Step &s) { check(s.condition, ctx); });
       }
     if (ctx.action) {

@@ -90,6 +90,9 @@ public:
       checkOutputs(*ctx.workflow, ctx);
       for (const ir::Job &j : ctx.workflow->jobs) {
         checkTimeout(j.timeoutMinutes, "timeout-minutes", ctx);
+        if (j.strategy && j.strategy->isMapping())
+          if (const ir::TemplateToken *mp = j.strategy->get("max-parallel"))
+            checkTimeout(*mp, "max-parallel", ctx);
         checkShells(j, ctx);
         forEachStep(j.steps, [&](const ir::Step &s) {
           checkTimeout(s.timeoutMinutes, "timeout-minutes", ctx);
@@ -101,8 +104,12 @@ public:
 private:
   static void checkTimeout(const std::optional<ir::TemplateToken> &t, const char *key,
                            LintContext &ctx) {
-    if (t && t->kind == ir::TemplateToken::Kind::Number && t->number <= 0)
-      ctx.report(ir::DiagKind::LintTimeoutValue, t->range, key, ir::formatNumber(t->number));
+    if (t)
+      checkTimeout(*t, key, ctx);
+  }
+  static void checkTimeout(const ir::TemplateToken &t, const char *key, LintContext &ctx) {
+    if (t.kind == ir::TemplateToken::Kind::Number && t.number <= 0)
+      ctx.report(ir::DiagKind::LintTimeoutValue, t.range, key, ir::formatNumber(t.number));
   }
 
   static void checkGraph(const ir::Workflow &wf, LintContext &ctx) {

@@ -70,7 +70,9 @@ bool excludeMatches(const ir::TemplateToken &ex, const ir::TemplateToken &v) {
 
 struct Row {
   const ir::TokenEntry *entry;
-  std::vector<std::string> values; // canonical
+  std::vector<std::string> values;                  // canonical
+  std::vector<const ir::TemplateToken *> extra = {}; // values added by `include`
+  size_t base = 0; // values the row itself lists (include values excluded)
 };
 
 class MatrixRule final : public LintRule {
@@ -102,7 +104,7 @@ private:
         dynamic = true;
         continue;
       }
-      Row r{&e, {}};
+      Row r{&e, {}, {}};
       std::map<std::string, const ir::TemplateToken *> seen;
       for (const ir::TemplateToken &v : e.value.items) {
         if (hasExpression(v)) {
@@ -116,11 +118,32 @@ private:
                      it->second->range.col);
         r.values.push_back(std::move(c));
       }
+      r.base = r.values.size();
       rows.push_back(std::move(r));
+    }
+    // Exclude entries are checked against the rows and the values `include`
+    // adds (actionlint's reading; a key only `include` brings is still known).
+    std::vector<Row> known = rows;
+    std::vector<ir::TemplateToken> synthetic; // include values, kept alive
+    if (const ir::TemplateToken *inc = m.get("include"); inc && inc->isSequence()) {
+      synthetic.reserve(64);
+      for (const ir::TemplateToken &row : inc->items)
+        if (row.isMapping())
+          for (const ir::TokenEntry &e : row.entries) {
+            Row *r = nullptr;
+            for (Row &k : known)
+              if (llvm::StringRef(k.entry->key.value).equals_insensitive(e.key.value))
+                r = &k;
+            if (!r) {
+              known.push_back(Row{&e, {}, {}});
+              r = &known.back();
+            }
+            r->extra.push_back(&e.value);
+          }
     }
     size_t excluded = 0;
     if (exclude && exclude->isSequence() && !dynamic)
-      excluded = checkExclude(*exclude, rows, ctx);
+      excluded = checkExclude(*exclude, known, ctx);
     if (!dynamic && !rows.empty()) {
       double total = 1;
       for (const Row &r : rows)
@@ -159,12 +182,17 @@ private:
         }
         std::string c = canon(e.value);
         bool any = false;
-        for (const ir::TemplateToken &v : row->entry->value.items)
-          any = any || excludeMatches(e.value, v);
+        if (row->entry->value.isSequence())
+          for (const ir::TemplateToken &v : row->entry->value.items)
+            any = any || excludeMatches(e.value, v);
+        for (const ir::TemplateToken *v : row->extra)
+          any = any || excludeMatches(e.value, *v);
         if (!any) {
           std::string possible;
           for (const std::string &v : row->values)
             possible += (possible.empty() ? "" : ", ") + v;
+          for (const ir::TemplateToken *v : row->extra)
+            possible += (possible.empty() ? "" : ", ") + canon(*v);
           ctx.report(ir::DiagKind::LintMatrixExcludeValue, e.value.range, c, e.key.value, possible);
           matches = false;
           continue;
@@ -174,17 +202,23 @@ private:
       if (matches)
         filters.push_back(std::move(f));
     }
-    // Count removed combinations: product of the rows an exclude leaves open.
+    // Count removed combinations: product of the rows an exclude leaves open
+    // (excludes on keys only `include` adds remove nothing from the product).
     size_t removed = 0;
     for (const auto &f : filters) {
+      bool onRows = true;
+      for (const auto &[idx, v] : f)
+        onRows = onRows && rows[idx].base > 0;
+      if (!onRows)
+        continue;
       double n = 1;
       for (size_t i = 0; i < rows.size(); ++i) {
         bool fixed = false;
         for (const auto &[idx, v] : f)
           if (idx == i)
             fixed = true;
-        if (!fixed)
-          n *= double(rows[i].values.size());
+        if (!fixed && rows[i].base > 0)
+          n *= double(rows[i].base);
       }
       removed += static_cast<size_t>(n); // overlaps make this an upper bound
     }

@@ -36,11 +36,19 @@ std::vector<const YamlNode *> matrixValues(const YamlNode *matrix, llvm::StringR
     return out;
   if (const YamlNode *row = matrix->get(key)) {
     if (row->isSequence()) {
-      for (const YamlNode *v : row->items)
-        if (v->isString())
+      for (const YamlNode *v : row->items) {
+        if (v->isString()) {
           out.push_back(v);
-        else
+        } else if (v->isSequence()) { // a row value that is itself a label list
+          for (const YamlNode *l : v->items)
+            if (l->isString())
+              out.push_back(l);
+            else
+              return {};
+        } else {
           return {}; // not all strings: cannot tell
+        }
+      }
     } else {
       return {}; // an expression or other shape
     }

@@ -108,28 +108,57 @@ private:
   }
 
   static void check(const ir::Template &t, const char *where, LintContext &ctx) {
-    for (const ir::TemplatePart &p : t.parts) {
-      if (!p.isExpr || !p.ast)
-        continue;
-      // Report the longest chains only: `github.event.issue.title` once, not
-      // again for its prefix nodes.
-      std::vector<const ir::Expr *> reported;
-      ir::walkExpr(*p.ast, [&](const ir::Expr &n) {
-        if (n.op != ir::ExprOp::Property && n.op != ir::ExprOp::Index &&
-            n.op != ir::ExprOp::Context)
-          return;
-        const ir::Expr *root = nullptr;
-        std::string path = chainPath(n, &root);
-        if (path.empty() || !untrusted(path))
-          return;
-        for (const ir::Expr *r : reported)
-          if (r == root)
-            return;
-        reported.push_back(root);
-        ir::SourceRange range =
-            ctx.facts().templateRange(t, p.offset + root->pos, root->len);
+    for (const ir::TemplatePart &p : t.parts)
+      if (p.isExpr && p.ast)
+        visit(*p.ast, t, p, where, ctx);
+  }
+
+  // Visits the nodes whose value reaches the script text: the expression
+  // itself, operands of && and ||, arguments of format/join/toJSON/case.
+  // Comparisons, `!` and contains()/startsWith()/... yield booleans, so the
+  // untrusted text does not reach the script through them.
+  static void visit(const ir::Expr &n, const ir::Template &t, const ir::TemplatePart &p,
+                    const char *where, LintContext &ctx) {
+    switch (n.op) {
+    case ir::ExprOp::Property:
+    case ir::ExprOp::Index:
+    case ir::ExprOp::Context: {
+      const ir::Expr *root = nullptr;
+      std::string path = chainPath(n, &root);
+      if (!path.empty() && untrusted(path)) {
+        ir::SourceRange range = ctx.facts().templateRange(t, p.offset + root->pos, root->len);
         ctx.report(ir::DiagKind::LintScriptInjection, range, path, where).valueRange = t.range;
-      });
+        // `pages[github.event.issue.title]`: the index is expanded too.
+        for (const ir::Expr *c = &n; c && c != root;
+             c = c->args.empty() ? nullptr : c->args[0].get())
+          if (c->op == ir::ExprOp::Index && c->args.size() > 1)
+            visit(*c->args[1], t, p, where, ctx);
+        return;
+      }
+      // `github.event.pages.*.page_name` and longer chains over untrusted parts.
+      for (const auto &a : n.args)
+        if (a->op == ir::ExprOp::Property || a->op == ir::ExprOp::Index ||
+            a->op == ir::ExprOp::Wildcard)
+          visit(*a, t, p, where, ctx);
+      return;
+    }
+    case ir::ExprOp::Wildcard:
+      return;
+    case ir::ExprOp::And:
+    case ir::ExprOp::Or:
+      for (const auto &a : n.args)
+        visit(*a, t, p, where, ctx);
+      return;
+    case ir::ExprOp::Call: {
+      llvm::StringRef f = n.text;
+      if (f.equals_insensitive("format") || f.equals_insensitive("join") ||
+          f.equals_insensitive("toJSON") || f.equals_insensitive("case"))
+        for (const auto &a : n.args)
+          visit(*a, t, p, where, ctx);
+      return;
+    }
+    default:
+      return;
     }
   }
 };

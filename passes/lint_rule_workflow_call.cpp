@@ -82,6 +82,14 @@ private:
     llvm::StringRef uses = j.uses->value;
     if (!uses.startswith("./") || uses.contains("${{"))
       return;
+    if (uses.contains('@')) {
+      // GitHub reads a local reusable workflow from the caller's own commit.
+      ctx.report(ir::DiagKind::LintCallNotFound, j.uses->range, uses,
+                 "a local reusable workflow takes no @ref; write \"" +
+                     uses.split('@').first.str() +
+                     "\" (it is read from the same commit) or owner/repo/path@ref");
+      return;
+    }
     const LocalMetadata *m = ctx.facts().localWorkflow(uses);
     if (!m)
       return;
