@@ -109,7 +109,9 @@ private:
   };
 
   static ExprPtr node(ExprOp op, const LexToken &t) {
-    auto e = std::make_unique<Expr>();
+    // Default-initialised (every member has an initialiser): make_unique's value
+    // initialisation would first zero the whole node, a measurable cost here.
+    ExprPtr e(new Expr);
     e->op = op;
     e->pos = t.pos;
     e->len = t.len;
@@ -117,7 +119,6 @@ private:
   }
   static ExprPtr binary(ExprOp op, const LexToken &t, ExprPtr l, ExprPtr r) {
     auto e = node(op, t);
-    e->args.reserve(2);
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
     return e;
@@ -231,7 +232,6 @@ private:
         ExprPtr idx = parseOr();
         expect(TokenKind::EndIndex);
         auto ix = node(ExprOp::Index, open);
-        ix->args.reserve(2);
         ix->args.push_back(std::move(e));
         ix->args.push_back(std::move(idx));
         e = std::move(ix);
@@ -319,7 +319,6 @@ private:
     if (at(TokenKind::EndGroup)) {
       next();
     } else {
-      e->args.reserve(4);
       for (;;) {
         e->args.push_back(parseOr());
         if (at(TokenKind::Separator)) {

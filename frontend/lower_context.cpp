@@ -34,9 +34,18 @@ const ExprParseOptions &exprOptionsFor(llvm::StringRef definition) {
   // Per thread, so concurrent lowering (ci-lint lints files in parallel)
   // needs no lock.
   thread_local llvm::StringMap<ExprParseOptions> cache;
+  // Consecutive values often share a definition (the entries of one env or with
+  // map): the last answer is checked before the hash look-up.
+  thread_local llvm::StringRef lastKey;
+  thread_local const ExprParseOptions *lastOptions = nullptr;
+  if (lastOptions && definition == lastKey)
+    return *lastOptions;
   auto it = cache.find(definition);
-  if (it != cache.end())
+  if (it != cache.end()) {
+    lastKey = it->first();
+    lastOptions = &it->second;
     return it->second;
+  }
   ExprParseOptions o;
   if (definition.startswith("action-")) {
     o.extraFunctions = {{"hashFiles", 1, 255}};

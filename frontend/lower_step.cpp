@@ -1,6 +1,9 @@
 // Lowering of steps: run/uses steps, background steps and wait/wait-all/cancel/parallel.
 #include "frontend/lower_workflow.h"
 
+#include "ir/text_case.h"
+
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -75,6 +78,39 @@ Key classify(llvm::StringRef k) {
       .Case("parallel", Key::Parallel)
       .Default(Key::Unknown);
 }
+
+/// Step ids taken so far, compared ignoring ASCII case. The ids are views of
+/// strings that outlive the set. A few dozen steps are scanned; longer lists
+/// switch to a hash set of lower-cased ids.
+class IdSet {
+public:
+  /// False when an equal id is already in the set.
+  bool insert(llvm::StringRef id) {
+    if (big_.empty() && ids_.size() < kLinearMax) {
+      if (contains(id))
+        return false;
+      ids_.push_back(id);
+      return true;
+    }
+    if (big_.empty())
+      for (llvm::StringRef s : ids_)
+        big_.insert(s.lower());
+    return big_.insert(id.lower()).second;
+  }
+  bool contains(llvm::StringRef id) const {
+    if (!big_.empty())
+      return big_.contains(id.lower());
+    for (llvm::StringRef s : ids_)
+      if (s.size() == id.size() && ir::identifierEquals(s, id)) // ASCII case, any bytes
+        return true;
+    return false;
+  }
+
+private:
+  static constexpr size_t kLinearMax = 64;
+  llvm::SmallVector<llvm::StringRef, 16> ids_;
+  llvm::StringSet<> big_;
+};
 
 bool isKindKey(Key k) {
   return k == Key::Run || k == Key::Uses || k == Key::Wait || k == Key::WaitAll ||
@@ -187,26 +223,40 @@ std::vector<ir::Step> lowerSteps(LowerContext &cx, const YamlNode *n, const Lowe
   std::vector<ir::Step> steps;
   if (!n || n->isNull() || !cx.expectSequence(n, "a sequence of steps"))
     return steps;
-  steps.reserve(n->items.size());
-  llvm::StringSet<> used;
+  steps.reserve(n->items.size()); // no reallocation below: `used` points into the ids
+  IdSet used;
   for (const YamlNode *item : n->items) {
     ir::Step &s = steps.emplace_back();
     lowerStep(cx, item, opts, definitionPrefix, s);
-    if (!s.id.value.empty() && !used.insert(llvm::StringRef(s.id.value).lower()).second)
+    if (!s.id.value.empty() && !used.insert(s.id.value))
       cx.diags.report(ir::DiagKind::SchemaIdDuplicate, s.id.range, s.id.value);
   }
   // Generated ids (§1.4): `__run`, `__owner_repo`, ... then `_2`, `_3`, avoiding
   // every id already taken (case-insensitively).
+  // Ids only accumulate, so every candidate before a base's last answer stays
+  // taken: the search for the next step with that base starts after it.
+  llvm::SmallVector<std::pair<std::string, unsigned>, 8> nextCandidate; // base -> N
   for (ir::Step &s : steps) {
     if (!s.id.value.empty())
       continue;
-    std::string base = ir::generatedStepIdBase(s);
-    std::string id = base;
-    for (unsigned i = 2; used.contains(llvm::StringRef(id).lower()); ++i)
-      id = base + "_" + std::to_string(i);
-    used.insert(llvm::StringRef(id).lower());
-    s.id = {id, s.range};
+    std::string generated = ir::generatedStepIdBase(s);
+    std::pair<std::string, unsigned> *entry = nullptr;
+    for (auto &c : nextCandidate)
+      if (c.first == generated)
+        entry = &c;
+    if (!entry)
+      entry = &nextCandidate.emplace_back(std::move(generated), 1);
+    const std::string &base = entry->first;
+    unsigned *k = &entry->second;
+    // Candidate 1 is the base itself, N >= 2 is `base_N`.
+    auto candidate = [&](unsigned i) { return i == 1 ? base : base + "_" + std::to_string(i); };
+    std::string id = candidate(*k);
+    while (used.contains(id))
+      id = candidate(++*k);
+    ++*k;
+    s.id = {std::move(id), s.range};
     s.generatedId = true;
+    used.insert(s.id.value);
   }
   return steps;
 }

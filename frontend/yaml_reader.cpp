@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace frontend {
 
@@ -60,6 +61,17 @@ bool Reader::checkEncoding(llvm::StringRef text) {
   const unsigned char *p = reinterpret_cast<const unsigned char *>(text.data());
   size_t n = text.size(), i = 0;
   while (i < n) {
+    // Eight bytes at a time while they are ASCII and not NUL (most of a workflow).
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+      if (((w | ((w - kOnes) & ~w)) & kHigh) != 0)
+        break; // a byte >= 0x80 or a zero byte in this word
+      i += 8;
+    }
+    if (i >= n)
+      break;
     unsigned char c = p[i];
     if (c < 0x80) {
       if (c == 0) {

@@ -19,7 +19,9 @@ struct ExprFreeList {
   Block *head;
   size_t count;
   bool dead;
-  static constexpr size_t kMax = 4096;
+  /// About 1.4 MB per thread at most: enough for the nodes (and template control
+  /// blocks, see frontend/template_parser.cpp) of one large workflow.
+  static constexpr size_t kMax = 16384;
 };
 thread_local ExprFreeList exprFreeList;
 

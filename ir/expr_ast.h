@@ -7,6 +7,7 @@
 /// 1-based as GitHub does ("Located at position N within expression").
 #pragma once
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
@@ -49,7 +50,9 @@ struct Expr {
   bool boolean = false;
   double number = 0;
   std::string text;
-  std::vector<ExprPtr> args;
+  /// Operands. Two are kept inline (every operator, property, index and most
+  /// calls), so building a node allocates nothing besides the node itself.
+  llvm::SmallVector<ExprPtr, 2> args;
 
   bool isLiteral() const { return op <= ExprOp::String; }
   bool isBinary() const { return op >= ExprOp::And; }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace ir {
 
@@ -31,13 +32,23 @@ FileId SourceManager::addFile(std::string name, std::string text) {
   auto f = std::make_unique<File>();
   f->name = std::move(name);
   f->text = std::move(text);
-  f->lineStarts.push_back(0);
   const std::string &t = f->text;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '\n')
-      f->lineStarts.push_back(static_cast<uint32_t>(i + 1));
-    else if (t[i] == '\r' && (i + 1 >= t.size() || t[i + 1] != '\n'))
-      f->lineStarts.push_back(static_cast<uint32_t>(i + 1));
+  std::vector<uint32_t> &starts = f->lineStarts;
+  starts.reserve(t.size() / 32 + 2);
+  starts.push_back(0);
+  const char *b = t.data(), *e = b + t.size();
+  if (!std::memchr(b, '\r', t.size())) {
+    // The common case, no CR at all: a line starts after every LF.
+    for (const char *p = b; (p = static_cast<const char *>(std::memchr(p, '\n', e - p)));)
+      starts.push_back(static_cast<uint32_t>(++p - b));
+  } else {
+    // LF, CRLF and a lone CR each end a line.
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '\n')
+        starts.push_back(static_cast<uint32_t>(i + 1));
+      else if (t[i] == '\r' && (i + 1 >= t.size() || t[i + 1] != '\n'))
+        starts.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
   files_.push_back(std::move(f));
   return static_cast<FileId>(files_.size());

@@ -44,11 +44,13 @@ static bool isIdChar(char c) {
          c == '-';
 }
 
-static std::string idSegment(llvm::StringRef s) {
-  std::string out;
-  for (char c : s)
-    out += isIdChar(c) ? c : '_';
-  return out;
+/// Appends `s` with every character that may not appear in an id replaced by '_'.
+static void appendIdSegment(std::string &out, llvm::StringRef s) {
+  size_t base = out.size();
+  out.append(s.data(), s.size());
+  for (size_t i = base; i < out.size(); ++i)
+    if (!isIdChar(out[i]))
+      out[i] = '_';
 }
 
 std::string generatedStepIdBase(const Step &s) {
@@ -59,9 +61,9 @@ std::string generatedStepIdBase(const Step &s) {
     if (u.startswith("./") || u.startswith(".\\") || u.startswith("$/") || u == ".")
       id += "self";
     else if (u.startswith("docker://"))
-      id += idSegment(u.drop_front(9));
+      appendIdSegment(id, u.drop_front(9));
     else
-      id += idSegment(u.split('@').first);
+      appendIdSegment(id, u.split('@').first);
     break;
   }
   case StepKind::Run:

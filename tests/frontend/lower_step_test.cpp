@@ -34,6 +34,27 @@ jobs:
   EXPECT_TRUE(c->wf.jobs[0].steps[0].generatedId);
 }
 
+// Long step lists (past the short linear scan of taken ids): duplicates are still
+// found case-insensitively and generated ids still count up per base.
+TEST(LowerStep, GeneratesIdsInLongStepLists) {
+  std::string yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n";
+  for (int i = 1; i <= 70; ++i)
+    yaml += "      - id: step" + std::to_string(i) + "\n        run: x\n";
+  yaml += "      - id: STEP7\n        run: x\n";
+  for (int i = 0; i < 40; ++i)
+    yaml += i % 2 ? "      - run: y\n" : "      - uses: actions/checkout@v4\n";
+  auto c = compile(yaml);
+  EXPECT_TRUE(c->hasMessage("STEP7"));
+  const auto &steps = c->wf.jobs[0].steps;
+  ASSERT_EQ(steps.size(), 111u);
+  EXPECT_EQ(steps[71].id.value, "__actions_checkout");
+  EXPECT_EQ(steps[72].id.value, "__run");
+  EXPECT_EQ(steps[73].id.value, "__actions_checkout_2");
+  EXPECT_EQ(steps[74].id.value, "__run_2");
+  EXPECT_EQ(steps[109].id.value, "__actions_checkout_20");
+  EXPECT_EQ(steps[110].id.value, "__run_20");
+}
+
 // Every step key lowers; `if` is a bare expression with an AST.
 TEST(LowerStep, LowersEveryStepKey) {
   auto c = compile(R"(on: push
