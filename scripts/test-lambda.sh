@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs the Lambda package's tests (npm ci from the lock file, then npm test); quiet on success.
+# Usage: scripts/test-lambda.sh [BUILD_DIR]  (BUILD_DIR/bin/ci-compile emits the plans the tests run;
+# default: build).
 # npm test (backend/lambda/test/run.js) checks that every declared test was reported as passed and
 # ends with the tally "lambda tests: N declared, N passed, 0 failed, 0 not run"; anything else fails.
 set -uo pipefail
-dir="$(cd "$(dirname "$0")/.." && pwd)/backend/lambda"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="$root/backend/lambda"
+build="${1:-$root/build}"
+export CI_COMPILE="${CI_COMPILE:-$(cd "$build" 2>/dev/null && pwd)/bin/ci-compile}"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "test-lambda: SKIPPED: node/npm not found (install nodejs and npm)"
   exit 0
