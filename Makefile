@@ -32,8 +32,8 @@ test-asan: deps
 
 # Long crash-recovery and simulation runs (1,000 SIGKILL points, 20,000 seeds).
 torture: build
-	CI_RUNTIME_CRASH_POINTS=1000 $(BUILD)/bin/test_runtime --gtest_filter='Crash.*'
-	CI_RUNTIME_SIM_SEEDS=20000 $(BUILD)/bin/test_runtime --gtest_filter='Simulation.*'
+	CI_RUNTIME_CRASH_POINTS=1000 $(BUILD)/bin/test_runtime --gtest_filter='Crash.*:CiCrash.*'
+	CI_RUNTIME_SIM_SEEDS=20000 $(BUILD)/bin/test_runtime --gtest_filter='Simulation.*:CiSimulation.*'
 
 demo: build
 	scripts/demo.sh $(BUILD)

@@ -126,7 +126,10 @@ GraphModel graphFromPlan(const ir::PlanWorkflow &w, const PlanGraphOptions &opts
       auto need = byId.find(n);
       if (from == rep.end() || to == rep.end() || need == byId.end())
         continue;
-      GraphEdge e{from->second, to->second, false, clusterId(w.jobs[need->second]), clusterId(j)};
+      GraphEdge e{from->second, to->second, false, false, clusterId(w.jobs[need->second]),
+                  clusterId(j)};
+      e.redundant = std::find(j.redundantNeeds.begin(), j.redundantNeeds.end(), n) !=
+                    j.redundantNeeds.end();
       auto a = onPath.find(n), b = onPath.find(j.id);
       e.highlighted = a != onPath.end() && b != onPath.end() && b->second > a->second;
       g.edges.push_back(std::move(e));
@@ -160,7 +163,7 @@ GraphModel graphFromWorkflow(const ir::Workflow &wf) {
   for (const ir::Job &j : wf.jobs)
     for (const ir::LocatedString &need : j.needs)
       if (const ir::Job *from = wf.findJob(need.value))
-        g.edges.push_back({from->id.value, j.id.value, false, "", ""});
+        g.edges.push_back({from->id.value, j.id.value, false, false, "", ""});
   return g;
 }
 
@@ -241,6 +244,9 @@ std::unique_ptr<Agraph_t, GraphDeleter> buildGraph(const GraphModel &m) {
     if (e.highlighted) {
       set(ae, "color", "red");
       set(ae, "penwidth", "2");
+    } else if (e.redundant) {
+      set(ae, "style", "dashed");
+      set(ae, "color", "gray");
     }
     if (!e.fromCluster.empty() && clusters.count(e.fromCluster))
       set(ae, "ltail", "cluster_" + e.fromCluster);

@@ -30,6 +30,7 @@ struct GraphNode {
 struct GraphEdge {
   std::string from, to; ///< node ids; `from` must finish before `to`
   bool highlighted = false;
+  bool redundant = false; ///< implied by other edges (transitive reduction): drawn dashed
   /// Clusters the edge is clipped at (Graphviz ltail/lhead): an edge between
   /// two matrix jobs is drawn once, from cluster to cluster.
   std::string fromCluster, toCluster;

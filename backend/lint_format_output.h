@@ -5,7 +5,7 @@
 /// |---|---|---|
 /// | `text` | `file:line:col: severity: message [kind]`, the line and a caret, colour on a tty | people |
 /// | `json` | an array of {file, range, severity, kind, message, notes} (ir/diagnostic_render.h) | scripts |
-/// | `sarif` | SARIF 2.1.0, one run, rules with help text and links into docs/checks.md | GitHub code scanning |
+/// | `sarif` | SARIF 2.1.0, one run, a rule (help text, link into docs/checks.md) per kind reported | GitHub code scanning |
 /// | `github` | `::error file=...,line=...::message` workflow commands | annotations in a GitHub Actions log |
 /// | `actionlint` | `file:line:col: message [kind]`, exactly actionlint's one-line output | tools that parse actionlint |
 ///
@@ -31,9 +31,10 @@ enum class LintFormat : uint8_t { Text, Json, Sarif, Github, Actionlint };
 /// "text", "json", "sarif", "github", "actionlint" (nullopt otherwise).
 std::optional<LintFormat> parseLintFormat(llvm::StringRef name);
 
-/// Where SARIF help links point: docs/checks.md of this project; the kind
-/// name is the anchor of its section.
-extern const char *const kChecksDocUri;
+/// Where each kind is documented: "docs/checks.md" of ci-lint's sources, one
+/// section per kind (the anchor is the kind name). A path, not a URL: no
+/// output names a web address for the documentation.
+extern const char *const kChecksDoc;
 
 struct LintFormatOptions {
   bool color = false;            ///< text: ANSI colours

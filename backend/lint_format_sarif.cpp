@@ -6,11 +6,14 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <map>
+#include <set>
 
 namespace backend {
 
-const char *const kChecksDocUri =
-    "https://github.com/ci-toolchain/ci-toolchain/blob/main/docs/checks.md";
+// Where each kind is documented, relative to ci-lint's sources: no URL is
+// invented for a repository the reader may not have, so rules carry no
+// helpUri (SARIF requires it to be absolute) and the help names the section.
+const char *const kChecksDoc = "docs/checks.md";
 
 static const char *sarifLevel(ir::Severity s) {
   switch (s) {
@@ -81,15 +84,21 @@ static nlohmann::json locationOf(const ir::SourceManager &sm, const ir::SourceRa
 nlohmann::json lintReportToSarif(const ir::SourceManager &sm,
                                  const std::vector<ir::Diagnostic> &diags,
                                  const LintFormatOptions &opts) {
+  // Rules for the kinds the results use, in kind-name order: stable output
+  // whatever kinds other layers add to the table.
+  std::set<std::string> used;
+  for (const ir::Diagnostic &d : diags)
+    used.insert(d.kindName().str());
   nlohmann::json rules = nlohmann::json::array();
   std::map<std::string, size_t> ruleIndex;
-  for (const std::string &kind : passes::lintKindNames()) {
+  for (const std::string &kind : used) {
     const passes::LintKindDoc &doc = passes::lintKindDoc(kind);
-    std::string help = std::string(doc.summary) + " See " + kChecksDocUri + "#" + kind + ".";
+    std::string help = std::string(doc.summary) + " See section \"" + kind + "\" of " +
+                       kChecksDoc + " in ci-lint's documentation (or `ci-lint --list-kinds`).";
     std::string markdown = std::string("**") + doc.title + "** (`" + kind + "`): " +
-                           doc.summary + "\n\nSee [docs/checks.md](" + kChecksDocUri + "#" +
-                           kind + ") for examples and how to fix or suppress it (`# ci-lint: "
-                           "ignore[" + kind + "] reason`).";
+                           doc.summary + "\n\nSee section `" + kind + "` of `" + kChecksDoc +
+                           "` in ci-lint's documentation for examples and how to fix or "
+                           "suppress it (`# ci-lint: ignore[" + kind + "] reason`).";
     // The kind's default level: the most severe severity among its ids.
     ir::Severity sev = ir::Severity::Note;
     for (ir::DiagKind k : ir::diagKindsNamed(kind))
@@ -100,7 +109,6 @@ nlohmann::json lintReportToSarif(const ir::SourceManager &sm,
         {"shortDescription", {{"text", doc.title}}},
         {"fullDescription", {{"text", doc.summary}}},
         {"help", {{"text", help}, {"markdown", markdown}}},
-        {"helpUri", std::string(kChecksDocUri) + "#" + kind},
         {"defaultConfiguration", {{"level", sarifLevel(sev)}, {"enabled", doc.defaultEnabled}}},
         {"properties", {{"tags", nlohmann::json::array({"ci", "github-actions"})}}},
     };
@@ -138,7 +146,6 @@ nlohmann::json lintReportToSarif(const ir::SourceManager &sm,
          {{"name", "ci-lint"},
           {"version", opts.toolVersion},
           {"semanticVersion", opts.toolVersion},
-          {"informationUri", kChecksDocUri},
           {"rules", std::move(rules)}}}}},
       {"columnKind", "unicodeCodePoints"},
       {"results", std::move(results)},

@@ -1,6 +1,8 @@
 // The language server: JSON-RPC dispatch, document sync, diagnostics and feature requests.
 #include "backend/lsp_server.h"
 
+#include "backend/lsp_ir_features.h"
+
 #include "backend/lint_format_output.h"
 #include "backend/lsp_transport.h"
 #include "frontend/yaml_reader.h"
@@ -123,6 +125,7 @@ std::unique_ptr<Parsed> parse(const LspDocument &doc) {
 
 LspServer::LspServer(passes::Linter &linter, Sender send)
     : linter_(linter), send_(std::move(send)) {
+  features_.push_back(createIrLanguageFeatures());
   features_.push_back(createYamlLanguageFeatures());
 }
 
@@ -159,7 +162,6 @@ void LspServer::lintAndPublish(const LspDocument &doc, bool external) {
         {"range", toLspRange(doc, d.range.valid() ? d.range : ir::SourceRange::point(id, 1, 1))},
         {"severity", lspSeverity(d.severity)},
         {"code", kind},
-        {"codeDescription", {{"href", std::string(kChecksDocUri) + "#" + kind}}},
         {"source", "ci-lint"},
         {"message", d.message},
     };

@@ -24,14 +24,14 @@ void lowerRuns(LowerContext &cx, const YamlNode *n, ir::ActionRuns &r, const Low
       if (auto u = cx.literal(v, "composite, node20, node24 or docker")) {
         haveUsing = true;
         llvm::StringRef s = u->value;
-        r.kind = s == "composite"                                   ? ir::ActionRunsKind::Composite
-                 : s == "docker"                                    ? ir::ActionRunsKind::Docker
-                 : s.startswith("node") && s.size() > 4 && s.drop_front(4).find_first_not_of("0123456789") == llvm::StringRef::npos
+        r.kind = s == "composite" ? ir::ActionRunsKind::Composite
+                 : s == "docker"  ? ir::ActionRunsKind::Docker
+                 : (s == "node12" || s == "node16" || s == "node20" || s == "node24")
                      ? ir::ActionRunsKind::Node
                      : ir::ActionRunsKind::Unknown;
         if (r.kind == ir::ActionRunsKind::Unknown)
           cx.diags.report(ir::DiagKind::SchemaActionRunsUnknown, u->range, u->value)
-              .note({}, "runs.using must be composite, docker or nodeNN (node20, node24)");
+              .note({}, "runs.using must be composite, docker, node20 or node24 (node12 and node16 are deprecated)");
         r.using_ = std::move(*u);
       }
     } else if (k == "main") {
@@ -58,7 +58,7 @@ void lowerRuns(LowerContext &cx, const YamlNode *n, ir::ActionRuns &r, const Low
           if (auto t = cx.templ(a, "action-args", "a string"))
             r.args.push_back(std::move(*t));
     } else if (k == "env") {
-      r.env = toTemplateMap(cx.stringMap(v, "action-env", "a mapping of variable names to strings"));
+      r.env = cx.stringMap(v, "action-env", "a mapping of variable names to strings");
     } else if (k == "steps") {
       r.steps = lowerSteps(cx, v, opts, "action-step");
     } else {
@@ -82,6 +82,7 @@ ir::Action lowerAction(const ir::SourceManager &sm, const YamlDocument &doc,
   ir::Action a;
   a.file = doc.file ? sm.name(doc.file).str() : "";
   LowerContext cx(sm, diags);
+  cx.unknownKeysAreWarnings = true;
   const YamlNode *root = doc.root;
   if (!root) {
     diags.report(ir::DiagKind::SchemaMissingKey, ir::SourceRange::point(doc.file, 1, 1), "runs");

@@ -105,12 +105,57 @@ std::vector<Token> lexExpression(llvm::StringRef e) {
   return out;
 }
 
+std::string stringTokenValue(llvm::StringRef e, const LexToken &t) {
+  llvm::StringRef inner = e.substr(t.pos + 1, t.len >= 2 ? t.len - 2 : 0);
+  if (!t.escaped)
+    return inner.str();
+  std::string v;
+  v.reserve(inner.size());
+  for (size_t k = 0; k < inner.size(); ++k) {
+    v += inner[k];
+    if (inner[k] == '\'' && k + 1 < inner.size() && inner[k + 1] == '\'')
+      ++k;
+  }
+  return v;
+}
+
 void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierText) {
+  std::vector<LexToken> toks;
+  lexTokens(e, toks);
+  out.clear();
+  out.reserve(toks.size());
+  for (const LexToken &lt : toks) {
+    Token &t = out.emplace_back();
+    t.kind = lt.kind;
+    t.pos = lt.pos;
+    t.len = lt.len;
+    t.number = lt.number;
+    t.boolean = lt.boolean;
+    switch (lt.kind) {
+    case TokenKind::String:
+      t.text = stringTokenValue(e, lt);
+      break;
+    case TokenKind::PropertyName:
+    case TokenKind::Function:
+    case TokenKind::NamedValue:
+      if (identifierText)
+        t.text = e.substr(lt.pos, lt.len).str();
+      break;
+    case TokenKind::Unexpected:
+      t.text = e.substr(lt.pos, lt.len).str();
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+void lexTokens(llvm::StringRef e, std::vector<LexToken> &out) {
   out.clear();
   size_t i = 0, n = e.size();
   out.reserve(n / 3 + 4);
-  auto push = [&](TokenKind k, size_t pos, size_t len) -> Token & {
-    Token &t = out.emplace_back();
+  auto push = [&](TokenKind k, size_t pos, size_t len) -> LexToken & {
+    LexToken &t = out.emplace_back();
     t.kind = k;
     t.pos = static_cast<uint32_t>(pos);
     t.len = static_cast<uint32_t>(len);
@@ -169,18 +214,16 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
       push(TokenKind::Wildcard, i++, 1);
       continue;
     case '\'': {
-      std::string value;
       ++i;
-      bool closed = false;
+      bool closed = false, escaped = false;
       while (i < n) {
         size_t q = e.find('\'', i);
         if (q == llvm::StringRef::npos) {
           i = n;
           break;
         }
-        value.append(e.data() + i, q - i);
         if (q + 1 < n && e[q + 1] == '\'') {
-          value += '\'';
+          escaped = true;
           i = q + 2;
           continue;
         }
@@ -189,12 +232,10 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
         break;
       }
       if (!closed) {
-        Token &t = push(TokenKind::Unexpected, start, n - start);
-        t.text = e.substr(start).str();
+        push(TokenKind::Unexpected, start, n - start);
         return;
       }
-      Token &t = push(TokenKind::String, start, i - start);
-      t.text = std::move(value);
+      push(TokenKind::String, start, i - start).escaped = escaped;
       continue;
     }
     case '!':
@@ -231,8 +272,7 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
         if (c == '=' || c == '&' || c == '|')
           while (j < n && !isBoundary(e[j]))
             ++j;
-        Token &t = push(TokenKind::Unexpected, i, j - i);
-        t.text = e.slice(i, j).str();
+        push(TokenKind::Unexpected, i, j - i);
         return;
       }
       push(k, i, len);
@@ -262,27 +302,23 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
     if (number) {
       double d;
       if (!parseExprNumber(raw, d)) {
-        Token &t = push(TokenKind::Unexpected, start, raw.size());
-        t.text.assign(raw.data(), raw.size());
+        push(TokenKind::Unexpected, start, raw.size());
         return;
       }
-      Token &t = push(TokenKind::Number, start, raw.size());
+      LexToken &t = push(TokenKind::Number, start, raw.size());
       t.number = d;
       continue;
     }
     if (identChars ? !(llvm::isAlpha(c) || c == '_') : !isIdentifier(raw)) {
-      Token &t = push(TokenKind::Unexpected, start, raw.size());
-      t.text.assign(raw.data(), raw.size());
+      push(TokenKind::Unexpected, start, raw.size());
       return;
     }
     if (lastKind() == static_cast<int>(TokenKind::Dereference)) {
-      Token &t = push(TokenKind::PropertyName, start, raw.size());
-      if (identifierText)
-        t.text.assign(raw.data(), raw.size());
+      push(TokenKind::PropertyName, start, raw.size());
       continue;
     }
     if (raw == "true" || raw == "false") {
-      Token &t = push(TokenKind::Boolean, start, raw.size());
+      LexToken &t = push(TokenKind::Boolean, start, raw.size());
       t.boolean = raw == "true";
       continue;
     }
@@ -291,7 +327,7 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
       continue;
     }
     if (raw == "NaN" || raw == "Infinity") {
-      Token &t = push(TokenKind::Number, start, raw.size());
+      LexToken &t = push(TokenKind::Number, start, raw.size());
       t.number = raw == "NaN" ? std::numeric_limits<double>::quiet_NaN()
                               : std::numeric_limits<double>::infinity();
       continue;
@@ -299,10 +335,7 @@ void lexExpression(llvm::StringRef e, std::vector<Token> &out, bool identifierTe
     size_t j = i;
     while (j < n && isSpace(e[j]))
       ++j;
-    Token &t = push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start,
-                    raw.size());
-    if (identifierText)
-      t.text.assign(raw.data(), raw.size());
+    push(j < n && e[j] == '(' ? TokenKind::Function : TokenKind::NamedValue, start, raw.size());
   }
   return;
 }

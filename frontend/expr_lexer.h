@@ -50,6 +50,24 @@ struct Token {
                     ///< Unexpected token; empty for other kinds (see pos/len)
 };
 
+/// A compact token without owned text, the parser's form: an identifier's or a bad
+/// token's text is the source slice at pos/len; a String's value is the slice
+/// inside its quotes, with `''` read as `'` when `escaped` (see stringTokenValue).
+struct LexToken {
+  TokenKind kind;
+  bool boolean = false;
+  bool escaped = false; ///< String: the literal contains '' escapes
+  uint32_t pos = 0;
+  uint32_t len = 0;
+  double number = 0;
+};
+
+/// Tokenizes `expr` into compact tokens (cleared first). Stops at the first
+/// Unexpected token, which is then the last element.
+void lexTokens(llvm::StringRef expr, std::vector<LexToken> &out);
+/// The unescaped value of a String token of `expr`.
+std::string stringTokenValue(llvm::StringRef expr, const LexToken &t);
+
 /// Tokenizes `expr`. Stops at the first Unexpected token, which is the last
 /// element of the result.
 std::vector<Token> lexExpression(llvm::StringRef expr);

@@ -37,7 +37,7 @@ struct ParseFailure {};
 
 class Parser {
 public:
-  Parser(llvm::StringRef src, std::vector<Token> &toks, const ExprParseOptions &opts)
+  Parser(llvm::StringRef src, std::vector<LexToken> &toks, const ExprParseOptions &opts)
       : src_(src), toks_(toks), opts_(opts) {}
 
   ExprPtr parseAll() {
@@ -52,11 +52,11 @@ public:
   llvm::DenseMap<const Expr *, unsigned> groups;
 
 private:
-  const Token *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
+  const LexToken *peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
   bool at(TokenKind k) const { return i_ < toks_.size() && toks_[i_].kind == k; }
 
-  std::string lexeme(const Token &t) const { return src_.substr(t.pos, t.len).str(); }
-  llvm::StringRef slice(const Token &t) const { return src_.substr(t.pos, t.len); }
+  std::string lexeme(const LexToken &t) const { return src_.substr(t.pos, t.len).str(); }
+  llvm::StringRef slice(const LexToken &t) const { return src_.substr(t.pos, t.len); }
 
   [[noreturn]] void fail(std::string msg, int64_t pos) {
     error.kind = ExprError::Kind::Parsing;
@@ -64,14 +64,14 @@ private:
     error.pos = pos;
     throw ParseFailure{};
   }
-  [[noreturn]] void failAt(const Token &t, llvm::StringRef what) {
+  [[noreturn]] void failAt(const LexToken &t, llvm::StringRef what) {
     fail(what.str() + ": '" + lexeme(t) + "'", t.pos);
   }
   /// An operand was expected but the input ended: GitHub names the last token.
   [[noreturn]] void failEnd() {
     if (toks_.empty())
       fail("Unexpected end of expression", -1);
-    const Token &last = toks_.back();
+    const LexToken &last = toks_.back();
     failAt(last, "Unexpected end of expression");
   }
   /// A specific token was expected but the input ended: GitHub reports the EOF
@@ -83,7 +83,7 @@ private:
       pos = static_cast<int64_t>(src_.size()) - 1;
     fail("Unexpected symbol: 'EOF'", pos);
   }
-  Token &next() {
+  LexToken &next() {
     if (i_ >= toks_.size())
       failEnd();
     return toks_[i_++];
@@ -101,21 +101,21 @@ private:
   /// add no tree depth, may recurse up to four times the limit.
   struct DepthGuard {
     Parser &p;
-    DepthGuard(Parser &p, const Token &) : p(p) {
+    DepthGuard(Parser &p, const LexToken &) : p(p) {
       if (++p.depth_ > 4 * p.opts_.maxDepth + 8)
         p.fail("Exceeded max expression depth " + std::to_string(p.opts_.maxDepth), -1);
     }
     ~DepthGuard() { --p.depth_; }
   };
 
-  static ExprPtr node(ExprOp op, const Token &t) {
+  static ExprPtr node(ExprOp op, const LexToken &t) {
     auto e = std::make_unique<Expr>();
     e->op = op;
     e->pos = t.pos;
     e->len = t.len;
     return e;
   }
-  static ExprPtr binary(ExprOp op, const Token &t, ExprPtr l, ExprPtr r) {
+  static ExprPtr binary(ExprOp op, const LexToken &t, ExprPtr l, ExprPtr r) {
     auto e = node(op, t);
     e->args.reserve(2);
     e->args.push_back(std::move(l));
@@ -173,7 +173,7 @@ private:
       int p = precedence(toks_[i_].kind);
       if (p == 0 || p < minPrec)
         break;
-      const Token &t = next();
+      const LexToken &t = next();
       DepthGuard g(*this, t);
       ExprPtr r = parseBinary(p + 1);
       l = binary(binaryOp(t.kind), t, std::move(l), std::move(r));
@@ -182,7 +182,7 @@ private:
   }
   ExprPtr parseUnary() {
     if (at(TokenKind::Not)) {
-      const Token &t = next();
+      const LexToken &t = next();
       DepthGuard g(*this, t);
       auto e = node(ExprOp::Not, t);
       e->args.push_back(parseUnary());
@@ -198,11 +198,11 @@ private:
   ExprPtr parsePostfix(ExprPtr e) {
     for (;;) {
       if (at(TokenKind::Dereference)) {
-        const Token &dot = next();
+        const LexToken &dot = next();
         DepthGuard g(*this, dot);
         if (i_ >= toks_.size())
           failEOF();
-        Token &t = next();
+        LexToken &t = next();
         if (t.kind == TokenKind::PropertyName) {
           auto p = node(ExprOp::Property, t);
           p->text.assign(src_.data() + t.pos, t.len);
@@ -218,10 +218,10 @@ private:
         continue;
       }
       if (at(TokenKind::StartIndex)) {
-        const Token &open = next();
+        const LexToken &open = next();
         DepthGuard g(*this, open);
         if (at(TokenKind::Wildcard)) {
-          const Token &t = next();
+          const LexToken &t = next();
           expect(TokenKind::EndIndex);
           auto w = node(ExprOp::Wildcard, t);
           w->args.push_back(std::move(e));
@@ -261,7 +261,7 @@ private:
   }
 
   ExprPtr parsePrimary() {
-    Token &t = next();
+    LexToken &t = next();
     switch (t.kind) {
     case TokenKind::Null:
       return node(ExprOp::Null, t);
@@ -277,7 +277,7 @@ private:
     }
     case TokenKind::String: {
       auto e = node(ExprOp::String, t);
-      e->text = std::move(t.text);
+      e->text = stringTokenValue(src_, t);
       return e;
     }
     case TokenKind::NamedValue: {
@@ -308,7 +308,7 @@ private:
     }
   }
 
-  ExprPtr parseCall(Token &t) {
+  ExprPtr parseCall(LexToken &t) {
     const FunctionSignature *sig = findFunction(slice(t));
     if (!sig && !opts_.allowUnknownFunctions)
       failAt(t, "Unrecognized function");
@@ -342,7 +342,7 @@ private:
   }
 
   llvm::StringRef src_;
-  std::vector<Token> &toks_;
+  std::vector<LexToken> &toks_;
   const ExprParseOptions &opts_;
   size_t i_ = 0;
   unsigned depth_ = 0;
@@ -383,17 +383,17 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
                               -1};
     return out;
   }
-  // Token storage is reused between calls on a thread (parsing is not re-entrant).
-  thread_local std::vector<Token> toks;
+  // LexToken storage is reused between calls on a thread (parsing is not re-entrant).
+  thread_local std::vector<LexToken> toks;
   struct Trim { // a huge expression does not keep its token storage alive
     ~Trim() {
       if (toks.capacity() > 1024)
-        std::vector<Token>().swap(toks);
+        std::vector<LexToken>().swap(toks);
     }
   } trim;
-  lexExpression(source, toks, /*identifierText=*/false);
+  lexTokens(source, toks);
   if (!toks.empty() && toks.back().kind == TokenKind::Unexpected) {
-    const Token &t = toks.back();
+    const LexToken &t = toks.back();
     out.error = ir::ExprError{ir::ExprError::Kind::Lexing,
                               "Unexpected symbol: '" + source.substr(t.pos, t.len).str() + "'",
                               t.pos};

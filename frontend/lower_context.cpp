@@ -1,37 +1,50 @@
 // Shape checks, suggestions and node-to-IR conversions used by every lowering file.
 #include "frontend/lower_context.h"
 
+#include "frontend/context_availability.h"
 #include "frontend/template_parser.h"
 #include "frontend/yaml_reader.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 
-#include <mutex>
 
 namespace frontend {
 
-// The one place that maps a schema definition to expression options. Until
-// the generated context-availability tables land, named values are not
-// restricted; functions are: the status functions only in `if`, hashFiles
-// only in step-level values.
+// The one place that maps the definition a value sits in to expression
+// options. Workflow definitions resolve through GitHub's schema tables
+// (context_availability.h); action metadata has no such table, so its values
+// accept any named value, with the step functions.
+static llvm::StringRef schemaDefinition(llvm::StringRef def) {
+  return llvm::StringSwitch<llvm::StringRef>(def)
+      .Case("workflow-output-value", "workflow-output-context")
+      .Case("job-name", "string-strategy-context")
+      .Case("job-environment-url", "string-runner-context-no-secrets")
+      .Case("job-timeout-minutes", "number-strategy-context")
+      .Case("job-continue-on-error", "boolean-strategy-context")
+      .Case("matrix", "strategy")
+      .Case("container-credentials", "container-registry-credentials")
+      .Case("workflow-job-secrets", "scalar-needs-context-with-secrets")
+      .Case("step-run", "string-steps-context")
+      .Case("step-working-directory", "string-steps-context")
+      .Default(def);
+}
+
 const ExprParseOptions &exprOptionsFor(llvm::StringRef definition) {
-  static std::mutex mu;
-  static llvm::StringMap<ExprParseOptions> cache;
-  std::lock_guard<std::mutex> lock(mu);
+  // Per thread, so concurrent lowering (ci-lint lints files in parallel)
+  // needs no lock.
+  thread_local llvm::StringMap<ExprParseOptions> cache;
   auto it = cache.find(definition);
   if (it != cache.end())
     return it->second;
   ExprParseOptions o;
-  bool stepLevel = definition.startswith("step-") || definition.startswith("action-");
-  if (definition == "job-if") {
-    o.extraFunctions = {{"success", 0, 255}, {"failure", 0, 255}, {"cancelled", 0, 0},
-                        {"always", 0, 0}};
-  } else if (definition == "step-if" || definition == "action-step-if" ||
-             definition == "action-runs-if") {
-    o.extraFunctions = {{"success", 0, 0}, {"failure", 0, 0},  {"cancelled", 0, 0},
-                        {"always", 0, 0},  {"hashFiles", 1, 255}};
-  } else if (stepLevel) {
+  if (definition.startswith("action-")) {
     o.extraFunctions = {{"hashFiles", 1, 255}};
+    if (definition == "action-step-if" || definition == "action-runs-if")
+      o.extraFunctions = {{"success", 0, 0}, {"failure", 0, 0},  {"cancelled", 0, 0},
+                          {"always", 0, 0},  {"hashFiles", 1, 255}};
+  } else {
+    o = parseOptionsFor(schemaDefinition(definition));
   }
   return cache.try_emplace(definition, std::move(o)).first->second;
 }
@@ -63,7 +76,7 @@ std::string joinList(llvm::ArrayRef<llvm::StringRef> items) {
 }
 
 bool LowerContext::rejectExpression(const YamlNode *n) {
-  if (n && n->isScalar() && n->value.contains("${{")) {
+  if (n && n->isScalar() && hasExpressionMarker(n->value)) {
     diags.report(ir::DiagKind::SchemaExprNotAllowed, n->range);
     return true;
   }
@@ -111,7 +124,9 @@ void LowerContext::unknownKey(const YamlEntry &e, llvm::ArrayRef<llvm::StringRef
   llvm::StringRef k = e.key->isScalar() ? e.key->value : llvm::StringRef();
   if (e.key->isScalar() && rejectExpression(e.key))
     return;
-  auto &d = diags.report(ir::DiagKind::SchemaUnknownKey, e.key->range, k);
+  auto &d = diags.report(unknownKeysAreWarnings ? ir::DiagKind::ActionUnknownKey
+                                                : ir::DiagKind::SchemaUnknownKey,
+                         e.key->range, k);
   llvm::StringRef near = closestMatch(k, allowed);
   if (!near.empty())
     d.note({}, "did you mean '" + near.str() + "'?");
@@ -170,6 +185,13 @@ std::optional<ir::LocatedString> LowerContext::literal(const YamlNode *n, llvm::
 
 ir::Template LowerContext::parseScalarTemplate(const YamlNode *n, llvm::StringRef text,
                                                llvm::StringRef definition, bool bare) {
+  if (!bare && !hasExpressionMarker(text)) {
+    // Literal text (most values): no parts, the text is `raw`.
+    ir::Template t;
+    t.raw = text.str();
+    t.range = n->range;
+    return t;
+  }
   std::vector<TemplateError> errors;
   const ExprParseOptions &opts = exprOptionsFor(definition);
   ir::Template t = bare ? parseBareExpression(text, opts, errors) : parseTemplate(text, opts, errors);
@@ -201,8 +223,6 @@ std::optional<ir::Template> LowerContext::templ(const YamlNode *n, llvm::StringR
   if (n->type != ScalarType::String) {
     ir::Template t;
     t.raw = scalarText(n);
-    if (!t.raw.empty())
-      t.parts.push_back({false, t.raw, 0, nullptr});
     t.range = n->range;
     return t;
   }
@@ -224,7 +244,7 @@ std::optional<ir::Template> LowerContext::condition(const YamlNode *n, llvm::Str
     t.range = n->range;
     return t;
   }
-  return parseScalarTemplate(n, n->value, definition, !n->value.contains("${{"));
+  return parseScalarTemplate(n, n->value, definition, !hasExpressionMarker(n->value));
 }
 
 ir::TemplateToken LowerContext::token(const YamlNode *n, llvm::StringRef definition,
@@ -291,7 +311,7 @@ std::optional<ir::TemplateToken> LowerContext::boolOrExpr(const YamlNode *n,
   if (!expectScalar(n, "a boolean"))
     return std::nullopt;
   if (n->type == ScalarType::Bool || (allowExpression && n->type == ScalarType::String &&
-                                      n->value.contains("${{")))
+                                      hasExpressionMarker(n->value)))
     return token(n, definition);
   if (allowExpression || !rejectExpression(n))
     diags.report(ir::DiagKind::SchemaInvalidValue, n->range, n->value)
@@ -305,17 +325,17 @@ std::optional<ir::TemplateToken> LowerContext::numberOrExpr(const YamlNode *n,
   if (!expectScalar(n, "a number"))
     return std::nullopt;
   if (n->type == ScalarType::Int || n->type == ScalarType::Float ||
-      (n->type == ScalarType::String && n->value.contains("${{")))
+      (n->type == ScalarType::String && hasExpressionMarker(n->value)))
     return token(n, definition);
   diags.report(ir::DiagKind::SchemaInvalidValue, n->range, n->value)
       .note({}, "expected a number of minutes or a ${{ }} expression");
   return std::nullopt;
 }
 
-std::vector<std::pair<ir::LocatedString, ir::Template>>
+std::vector<ir::NamedTemplate>
 LowerContext::stringMap(const YamlNode *n, llvm::StringRef definition, llvm::StringRef what) {
-  std::vector<std::pair<ir::LocatedString, ir::Template>> out;
-  if (n && n->isScalar() && n->isString() && n->value.contains("${{")) {
+  std::vector<ir::NamedTemplate> out;
+  if (n && n->isScalar() && n->isString() && hasExpressionMarker(n->value)) {
     // A whole-map expression (`env: ${{ fromJSON(...) }}`): kept as one
     // entry with an empty name.
     auto t = templ(n, definition, what);

@@ -14,10 +14,12 @@
 #include "frontend/yaml_node.h"
 #include "ir/diagnostic.h"
 #include "ir/source_manager.h"
+#include "ir/step.h"
 #include "ir/template_token.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -31,6 +33,23 @@ const ExprParseOptions &exprOptionsFor(llvm::StringRef definition);
 /// or "" when none is close enough to be a plausible typo.
 llvm::StringRef closestMatch(llvm::StringRef word, llvm::ArrayRef<llvm::StringRef> candidates);
 
+/// True when `s` holds `${{` (memchr-based: this runs on every scalar).
+inline bool hasExpressionMarker(llvm::StringRef s) {
+  if (s.size() < 3)
+    return false;
+  const char *p = s.data(), *end = s.data() + s.size();
+  while (p + 2 < end) {
+    const void *hit = std::memchr(p, '$', static_cast<size_t>(end - p - 2));
+    if (!hit)
+      return false;
+    p = static_cast<const char *>(hit);
+    if (p[1] == '{' && p[2] == '{')
+      return true;
+    ++p;
+  }
+  return false;
+}
+
 /// "a, b, c" for notes.
 std::string joinList(llvm::ArrayRef<llvm::StringRef> items);
 
@@ -40,6 +59,9 @@ public:
 
   const ir::SourceManager &sm;
   ir::DiagnosticEngine &diags;
+  /// Action metadata: the runner ignores keys it does not know, so they are
+  /// warnings there.
+  bool unknownKeysAreWarnings = false;
 
   // --- shape checks: report GitHub's message and return false on mismatch ---
 
@@ -79,7 +101,7 @@ public:
                                               bool allowExpression = true);
   std::optional<ir::TemplateToken> numberOrExpr(const YamlNode *n, llvm::StringRef definition);
   /// A mapping of names to string templates (env, with, outputs).
-  std::vector<std::pair<ir::LocatedString, ir::Template>>
+  std::vector<ir::NamedTemplate>
   stringMap(const YamlNode *n, llvm::StringRef definition, llvm::StringRef what);
   /// A string or a sequence of strings, no expressions (needs, filters, types).
   std::vector<ir::LocatedString> stringList(const YamlNode *n, llvm::StringRef what);

@@ -53,6 +53,11 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
     if (k == "image") {
       haveImage = true;
     } else if (k == "credentials") {
+      // `credentials: ${{ ... }}` is accepted: the definition has contexts.
+      if (e.value->isScalar() && e.value->value.contains("${{")) {
+        t.entries.push_back({cx.key(e), cx.token(e.value, "container-credentials", true)});
+        continue;
+      }
       if (!cx.expectMapping(e.value, "a mapping with username and password"))
         continue;
       for (const YamlEntry &c : e.value->entries)
@@ -61,8 +66,19 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
     } else if (k == "env") {
       if (!e.value->isNull() && !e.value->isScalar())
         cx.expectMapping(e.value, "a mapping of variable names to strings");
+      if (e.value->isMapping()) {
+        // Variable names may be expressions, as in job and step env.
+        ir::TemplateToken env;
+        env.kind = ir::TemplateToken::Kind::Mapping;
+        env.range = e.value->range;
+        for (const YamlEntry &v : e.value->entries)
+          env.entries.push_back({cx.key(v, /*allowExpression=*/true),
+                                 cx.token(v.value, "container-env", true)});
+        t.entries.push_back({cx.key(e), std::move(env)});
+        continue;
+      }
     } else if (k == "ports" || k == "volumes") {
-      if (!e.value->isScalar() || !e.value->value.contains("${{"))
+      if (!e.value->isScalar() || !hasExpressionMarker(e.value->value))
         if (!cx.expectSequence(e.value, "a sequence of strings"))
           continue;
     } else if (!llvm::is_contained(isService ? llvm::ArrayRef<llvm::StringRef>(serviceKeys)
@@ -84,6 +100,9 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
 }
 
 std::optional<ir::TemplateToken> lowerServices(LowerContext &cx, const YamlNode *n) {
+  // `services: ${{ ... }}` is accepted: the definition has contexts.
+  if (n->isScalar() && n->value.contains("${{"))
+    return cx.token(n, "services", true);
   if (!cx.expectMapping(n, "a mapping of service ids to containers"))
     return std::nullopt;
   ir::TemplateToken t;
@@ -124,7 +143,7 @@ std::optional<ir::TemplateToken> lowerEnvironment(LowerContext &cx, const YamlNo
 }
 
 std::optional<ir::TemplateToken> lowerStrategy(LowerContext &cx, const YamlNode *n) {
-  if (n->isScalar() && n->value.contains("${{"))
+  if (n->isScalar() && hasExpressionMarker(n->value))
     return cx.token(n, "strategy");
   if (!cx.expectMapping(n, "a mapping with matrix, fail-fast and max-parallel"))
     return std::nullopt;
@@ -137,19 +156,19 @@ std::optional<ir::TemplateToken> lowerStrategy(LowerContext &cx, const YamlNode 
       const YamlNode *m = e.value;
       if (m->isMapping()) {
         for (const YamlEntry &v : m->entries) {
-          bool expr = v.value->isScalar() && v.value->value.contains("${{");
+          bool expr = v.value->isScalar() && hasExpressionMarker(v.value->value);
           if (expr)
             continue;
           if (v.key->value == "include" || v.key->value == "exclude") {
             if (cx.expectSequence(v.value, "a sequence of mappings"))
               for (const YamlNode *item : v.value->items)
-                if (!(item->isScalar() && item->value.contains("${{")))
+                if (!(item->isScalar() && hasExpressionMarker(item->value)))
                   cx.expectMapping(item, "a mapping of matrix keys to values");
           } else {
             cx.expectSequence(v.value, "a sequence of values (a matrix vector)");
           }
         }
-      } else if (!(m->isScalar() && m->value.contains("${{"))) {
+      } else if (!(m->isScalar() && hasExpressionMarker(m->value))) {
         cx.expectMapping(m, "a mapping of vectors, include and exclude, or an expression");
         continue;
       }
@@ -176,14 +195,16 @@ void lowerCallSecrets(LowerContext &cx, const YamlNode *n, ir::Job &j) {
     cx.invalidValue(n, {"inherit"}, "secrets");
     return;
   }
-  j.secrets = toTemplateMap(cx.stringMap(n, "workflow-job-secrets", "'inherit' or a mapping of secrets"));
+  j.secrets = cx.stringMap(n, "workflow-job-secrets", "'inherit' or a mapping of secrets");
 }
 
 bool isReusableRef(llvm::StringRef u) {
+  // GitHub's parser takes any `./path` and any `owner/repo/path@ref`; where the
+  // file must live (.github/workflows) is checked when the run starts.
   if (u.startswith("./") || u.startswith("$/"))
-    return u.contains(".github/workflows/");
+    return u.size() > 2;
   auto [path, ref] = u.split('@');
-  return !ref.empty() && path.count('/') >= 4 && path.contains("/.github/workflows/");
+  return !ref.empty() && path.count('/') >= 2 && !path.startswith("/") && !path.contains("//");
 }
 
 } // namespace
@@ -195,7 +216,13 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
   j.range = n->range;
   if (!cx.expectMapping(n, "a job mapping"))
     return j;
-  bool hasUses = n->get("uses"), hasRunsOn = n->get("runs-on"), hasSteps = n->get("steps");
+  bool hasUses = false, hasRunsOn = false, hasSteps = false;
+  for (const YamlEntry &e : n->entries) {
+    llvm::StringRef k = e.key->value;
+    hasUses |= k == "uses";
+    hasRunsOn |= k == "runs-on";
+    hasSteps |= k == "steps";
+  }
   j.kind = hasUses && !hasRunsOn && !hasSteps ? ir::JobKind::ReusableCall : ir::JobKind::Normal;
   bool call = j.kind == ir::JobKind::ReusableCall;
   llvm::ArrayRef<llvm::StringRef> allowed =
@@ -218,9 +245,9 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
     } else if (k == "environment") {
       j.environment = lowerEnvironment(cx, v);
     } else if (k == "outputs") {
-      j.outputs = toTemplateMap(cx.stringMap(v, "job-outputs", "a mapping of output names to strings"));
+      j.outputs = cx.stringMap(v, "job-outputs", "a mapping of output names to strings");
     } else if (k == "env") {
-      j.env = toTemplateMap(cx.stringMap(v, "job-env", "a mapping of variable names to strings"));
+      j.env = cx.stringMap(v, "job-env", "a mapping of variable names to strings");
     } else if (k == "defaults") {
       j.defaults = lowerDefaults(cx, v, true);
     } else if (k == "steps") {

@@ -2,6 +2,10 @@
 #include "frontend/lower_workflow.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cassert>
+#include <iterator>
 
 namespace frontend {
 
@@ -12,7 +16,6 @@ const llvm::StringRef kStepKeys[] = {"id",       "if",       "name",       "uses
                                      "continue-on-error", "timeout-minutes", "working-directory",
                                      "background", "wait",   "wait-all",   "cancel",
                                      "parallel"};
-const llvm::StringRef kKindKeys[] = {"run", "uses", "wait", "wait-all", "cancel", "parallel"};
 
 bool validActionRef(llvm::StringRef u) {
   // `$/path`: an action of the workflow's own repository (seen in real workflows).
@@ -27,17 +30,67 @@ bool validActionRef(llvm::StringRef u) {
   return !owner.empty() && !rest.empty() && !rest.startswith("/");
 }
 
-ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts,
-                   llvm::StringRef pre) {
-  ir::Step s;
+// "<prefix>-<key>" definition names, built once (no allocation per step).
+llvm::StringRef stepDefinition(llvm::StringRef prefix, llvm::StringRef key) {
+  static const llvm::StringRef keys[] = {"if",  "name", "run", "shell", "working-directory",
+                                         "with", "env", "continue-on-error", "timeout-minutes"};
+  constexpr size_t n = std::size(keys);
+  static const auto names = [] {
+    std::vector<std::string> v;
+    for (const char *p : {"step", "action-step"})
+      for (llvm::StringRef k : keys)
+        v.push_back(std::string(p) + "-" + k.str());
+    return v;
+  }();
+  size_t base = prefix == "step" ? 0 : n;
+  for (size_t i = 0; i < n; ++i)
+    if (keys[i] == key)
+      return names[base + i];
+  assert(false && "unknown step key");
+  return "";
+}
+
+enum class Key : uint8_t {
+  Unknown, Id, If, Name, Uses, Run, Shell, With, Env, ContinueOnError, TimeoutMinutes,
+  WorkingDirectory, Background, Wait, WaitAll, Cancel, Parallel
+};
+
+Key classify(llvm::StringRef k) {
+  return llvm::StringSwitch<Key>(k)
+      .Case("id", Key::Id)
+      .Case("if", Key::If)
+      .Case("name", Key::Name)
+      .Case("uses", Key::Uses)
+      .Case("run", Key::Run)
+      .Case("shell", Key::Shell)
+      .Case("with", Key::With)
+      .Case("env", Key::Env)
+      .Case("continue-on-error", Key::ContinueOnError)
+      .Case("timeout-minutes", Key::TimeoutMinutes)
+      .Case("working-directory", Key::WorkingDirectory)
+      .Case("background", Key::Background)
+      .Case("wait", Key::Wait)
+      .Case("wait-all", Key::WaitAll)
+      .Case("cancel", Key::Cancel)
+      .Case("parallel", Key::Parallel)
+      .Default(Key::Unknown);
+}
+
+bool isKindKey(Key k) {
+  return k == Key::Run || k == Key::Uses || k == Key::Wait || k == Key::WaitAll ||
+         k == Key::Cancel || k == Key::Parallel;
+}
+
+void lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts, llvm::StringRef pre,
+               ir::Step &s) {
   s.range = n->range;
   if (!cx.expectMapping(n, "a step mapping (run or uses)"))
-    return s;
-  auto def = [&](llvm::StringRef what) { return pre.str() + "-" + what.str(); };
+    return;
+  auto def = [&](llvm::StringRef what) { return stepDefinition(pre, what); };
   // Decide the kind first: the first kind key wins, later ones are errors.
   const YamlEntry *kindEntry = nullptr;
   for (const YamlEntry &e : n->entries)
-    if (e.key->isScalar() && llvm::is_contained(kKindKeys, e.key->value)) {
+    if (e.key->isScalar() && isKindKey(classify(e.key->value))) {
       if (!kindEntry)
         kindEntry = &e;
       else
@@ -51,28 +104,28 @@ ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts
   bool run = s.kind == ir::StepKind::Run, uses = s.kind == ir::StepKind::Uses;
   bool control = kindEntry && !run && !uses;
   for (const YamlEntry &e : n->entries) {
-    llvm::StringRef k = e.key->isScalar() ? e.key->value : "";
+    Key k = e.key->isScalar() ? classify(e.key->value) : Key::Unknown;
     const YamlNode *v = e.value;
-    bool misplaced = (kindEntry && (k == "shell" || k == "working-directory") && !run) ||
-                     (kindEntry && k == "with" && !uses) ||
-                     (control && (k == "if" || k == "background")) ||
-                     (!opts.allowBackgroundSteps && (k == "background" || control));
-    if (!llvm::is_contained(kStepKeys, k) || misplaced) {
+    bool misplaced = (kindEntry && (k == Key::Shell || k == Key::WorkingDirectory) && !run) ||
+                     (kindEntry && k == Key::With && !uses) ||
+                     (control && (k == Key::If || k == Key::Background)) ||
+                     (!opts.allowBackgroundSteps && (k == Key::Background || control));
+    if (k == Key::Unknown || misplaced) {
       cx.unknownKey(e, kStepKeys, "a step");
       continue;
     }
-    if (&e != kindEntry && llvm::is_contained(kKindKeys, k))
+    if (&e != kindEntry && isKindKey(k))
       continue; // reported above
-    if (k == "id") {
+    if (k == Key::Id) {
       if (auto id = cx.literal(v, "a step id")) {
         if (checkIdentifier(cx, *id))
           s.id = std::move(*id);
       }
-    } else if (k == "if") {
+    } else if (k == Key::If) {
       s.condition = cx.condition(v, def("if"));
-    } else if (k == "name") {
+    } else if (k == Key::Name) {
       s.name = cx.templ(v, def("name"), "a string");
-    } else if (k == "uses") {
+    } else if (k == Key::Uses) {
       if (auto u = cx.literal(v, "an action reference")) {
         if (!validActionRef(u->value))
           cx.diags.report(ir::DiagKind::SchemaUsesInvalid, u->range, u->value)
@@ -80,32 +133,39 @@ ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts
                               "docker://image");
         s.uses = std::move(*u);
       }
-    } else if (k == "run") {
+    } else if (k == Key::Run) {
       if (auto t = cx.templ(v, def("run"), "a script string"))
         s.run = std::move(*t);
-    } else if (k == "shell") {
-      s.shell = cx.literal(v, "a shell name");
-    } else if (k == "working-directory") {
+    } else if (k == Key::Shell) {
+      // Composite actions may compute the shell (`${{ inputs.shell }}`): kept
+      // as written there; workflows allow no expression.
+      if (pre == "action-step" && v->isScalar() && hasExpressionMarker(v->value)) {
+        if (cx.templ(v, def("shell"), "a shell name"))
+          s.shell = ir::LocatedString{v->value.str(), v->range};
+      } else {
+        s.shell = cx.literal(v, "a shell name");
+      }
+    } else if (k == Key::WorkingDirectory) {
       s.workingDirectory = cx.templ(v, def("working-directory"), "a path");
-    } else if (k == "with") {
-      s.with = toTemplateMap(cx.stringMap(v, def("with"), "a mapping of input names to strings"));
-    } else if (k == "env") {
-      s.env = toTemplateMap(cx.stringMap(v, def("env"), "a mapping of variable names to strings"));
-    } else if (k == "continue-on-error") {
+    } else if (k == Key::With) {
+      s.with = cx.stringMap(v, def("with"), "a mapping of input names to strings");
+    } else if (k == Key::Env) {
+      s.env = cx.stringMap(v, def("env"), "a mapping of variable names to strings");
+    } else if (k == Key::ContinueOnError) {
       s.continueOnError = cx.boolOrExpr(v, def("continue-on-error"));
-    } else if (k == "timeout-minutes") {
+    } else if (k == Key::TimeoutMinutes) {
       s.timeoutMinutes = cx.numberOrExpr(v, def("timeout-minutes"));
-    } else if (k == "background") {
+    } else if (k == Key::Background) {
       if (auto b = cx.literalBool(v, "background"))
         s.background = *b;
-    } else if (k == "wait") {
+    } else if (k == Key::Wait) {
       s.waitFor = cx.stringList(v, "a step id or a sequence of step ids");
-    } else if (k == "wait-all") {
+    } else if (k == Key::WaitAll) {
       if (!v->isNull() && !(v->isScalar() && v->type == ScalarType::Bool))
         cx.expectScalar(v, "nothing (wait-all takes no value)");
-    } else if (k == "cancel") {
+    } else if (k == Key::Cancel) {
       s.cancel = cx.literal(v, "a step id");
-    } else if (k == "parallel") {
+    } else if (k == Key::Parallel) {
       s.parallel = lowerSteps(cx, v, opts, pre);
     }
   }
@@ -118,7 +178,6 @@ ir::Step lowerStep(LowerContext &cx, const YamlNode *n, const LowerOptions &opts
       cx.diags.report(ir::DiagKind::SchemaStepKindUnknown, n->range,
                       "parallel, run, shell, uses, with, working-directory");
   }
-  return s;
 }
 
 } // namespace
@@ -131,8 +190,8 @@ std::vector<ir::Step> lowerSteps(LowerContext &cx, const YamlNode *n, const Lowe
   steps.reserve(n->items.size());
   llvm::StringSet<> used;
   for (const YamlNode *item : n->items) {
-    steps.push_back(lowerStep(cx, item, opts, definitionPrefix));
-    const ir::Step &s = steps.back();
+    ir::Step &s = steps.emplace_back();
+    lowerStep(cx, item, opts, definitionPrefix, s);
     if (!s.id.value.empty() && !used.insert(llvm::StringRef(s.id.value).lower()).second)
       cx.diags.report(ir::DiagKind::SchemaIdDuplicate, s.id.range, s.id.value);
   }

@@ -228,7 +228,14 @@ void lowerEventConfig(LowerContext &cx, const EventSchema &schema, const YamlNod
   for (const YamlEntry &e : v->entries) {
     llvm::StringRef k = e.key->isScalar() ? e.key->value : "";
     if (!llvm::is_contained(schema.keys, k)) {
-      cx.unknownKey(e, schema.keys, "event '" + schema.name.str() + "'");
+      static const llvm::StringRef filterKeys[] = {"branches", "branches-ignore", "tags",
+                                                   "tags-ignore", "paths", "paths-ignore",
+                                                   "types", "workflows"};
+      if (llvm::is_contained(filterKeys, k)) // a filter this event does not take
+        cx.diags.report(ir::DiagKind::SchemaEventFilter, e.key->range, k)
+            .note({}, "event '" + schema.name.str() + "' allows: " + joinList(schema.keys));
+      else
+        cx.unknownKey(e, schema.keys, "event '" + schema.name.str() + "'");
       continue;
     }
     if (k == "types") {
@@ -236,7 +243,7 @@ void lowerEventConfig(LowerContext &cx, const EventSchema &schema, const YamlNod
       if (!schema.types.empty())
         for (const ir::LocatedString &ty : t.types)
           if (!llvm::is_contained(schema.types, llvm::StringRef(ty.value))) {
-            auto &d = cx.diags.report(ir::DiagKind::SchemaInvalidValue, ty.range, ty.value);
+            auto &d = cx.diags.report(ir::DiagKind::SchemaEventActivityType, ty.range, ty.value);
             llvm::StringRef near = closestMatch(ty.value, schema.types);
             if (!near.empty())
               d.note({}, "did you mean '" + near.str() + "'?");
@@ -263,7 +270,11 @@ bool lowerEventName(LowerContext &cx, const YamlNode *n, ir::Trigger &t) {
     return false;
   if (!findEvent(n->value)) {
     auto names = eventNames();
-    cx.invalidValue(n, names, "event");
+    auto &d = cx.diags.report(ir::DiagKind::SchemaEventUnknown, n->range, n->value);
+    llvm::StringRef near = closestMatch(n->value, names);
+    if (!near.empty())
+      d.note({}, "did you mean '" + near.str() + "'?");
+    d.note({}, "events: " + joinList(names));
     return false;
   }
   t.event = {n->value.str(), n->range};

@@ -10,14 +10,6 @@ static const llvm::StringRef kRootKeys[] = {"name",        "run-name", "descript
                                             "permissions", "env",      "defaults",    "concurrency",
                                             "jobs"};
 
-ir::TemplateMap toTemplateMap(std::vector<std::pair<ir::LocatedString, ir::Template>> m) {
-  ir::TemplateMap out;
-  out.reserve(m.size());
-  for (auto &[k, v] : m)
-    out.push_back({std::move(k), std::move(v)});
-  return out;
-}
-
 // Permission scopes and the levels each accepts (gha-semantics §1.2).
 static llvm::ArrayRef<llvm::StringRef> levelsForScope(llvm::StringRef scope) {
   static const llvm::StringRef any[] = {"read", "write", "none"};
@@ -135,11 +127,15 @@ ir::RunDefaults lowerDefaults(LowerContext &cx, const YamlNode *n, bool allowExp
 // Needs that name no job, and a workflow in which every job needs another.
 static void checkNeeds(LowerContext &cx, const ir::Workflow &wf) {
   bool haveStart = false;
+  // Ids by lower-case spelling: linear in jobs + needs (findJob is a scan).
+  llvm::StringSet<> ids;
+  for (const ir::Job &j : wf.jobs)
+    ids.insert(llvm::StringRef(j.id.value).lower());
   for (const ir::Job &j : wf.jobs) {
     if (j.needs.empty())
       haveStart = true;
     for (const ir::LocatedString &n : j.needs) {
-      if (wf.findJob(n.value))
+      if (ids.contains(llvm::StringRef(n.value).lower()))
         continue;
       auto &d = cx.diags.report(ir::DiagKind::SchemaNeedsUnknownJob, n.range, j.id.value, n.value);
       std::vector<llvm::StringRef> ids;
@@ -161,6 +157,7 @@ static void lowerJobs(LowerContext &cx, const YamlNode *n, ir::Workflow &wf,
   if (cx.rejectExpression(n) || !cx.expectMapping(n, "a mapping of job ids to jobs"))
     return;
   bool idsValid = true;
+  wf.jobs.reserve(n->entries.size());
   for (const YamlEntry &e : n->entries) {
     if (!e.key->isScalar()) {
       cx.key(e);
@@ -175,7 +172,7 @@ static void lowerJobs(LowerContext &cx, const YamlNode *n, ir::Workflow &wf,
     // Duplicate ids are duplicate keys: the YAML reader reports them.
     if (!checkIdentifier(cx, id))
       idsValid = false;
-    wf.jobs.push_back(lowerJob(cx, e, opts));
+    wf.jobs.emplace_back(lowerJob(cx, e, opts));
   }
   if (idsValid)
     checkNeeds(cx, wf);
@@ -211,7 +208,7 @@ ir::Workflow lowerWorkflow(const ir::SourceManager &sm, const YamlDocument &doc,
     } else if (k == "permissions") {
       wf.permissions = lowerPermissions(cx, v);
     } else if (k == "env") {
-      wf.env = toTemplateMap(cx.stringMap(v, "workflow-env", "a mapping of variable names to strings"));
+      wf.env = cx.stringMap(v, "workflow-env", "a mapping of variable names to strings");
     } else if (k == "defaults") {
       wf.defaults = lowerDefaults(cx, v, /*allowExpressions=*/false);
     } else if (k == "concurrency") {

@@ -41,7 +41,6 @@ std::optional<ir::Permissions> lowerPermissions(LowerContext &cx, const YamlNode
 std::optional<ir::Concurrency> lowerConcurrency(LowerContext &cx, const YamlNode *n,
                                                 llvm::StringRef definition);
 ir::RunDefaults lowerDefaults(LowerContext &cx, const YamlNode *n, bool allowExpressions);
-ir::TemplateMap toTemplateMap(std::vector<std::pair<ir::LocatedString, ir::Template>> m);
 ir::Job lowerJob(LowerContext &cx, const YamlEntry &e, const LowerOptions &opts);
 /// Lowers a `steps:` sequence; `definitionPrefix` is "step" for workflow jobs
 /// and "action-step" for composite actions. Assigns generated ids.

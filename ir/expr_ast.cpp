@@ -126,6 +126,21 @@ static std::string printNumber(double d) {
   return buf;
 }
 
+/// The base of `.x`, `[i]` or `.*`: GitHub indexes only named values, calls and
+/// other postfix expressions, so anything else (a group in the source) is wrapped.
+static std::string printPostfixBase(const Expr &a) {
+  switch (a.op) {
+  case ExprOp::Context:
+  case ExprOp::Call:
+  case ExprOp::Property:
+  case ExprOp::Index:
+  case ExprOp::Wildcard:
+    return printExpr(a);
+  default:
+    return "(" + printExpr(a) + ")";
+  }
+}
+
 std::string printExpr(const Expr &e) {
   switch (e.op) {
   case ExprOp::Null:
@@ -139,11 +154,11 @@ std::string printExpr(const Expr &e) {
   case ExprOp::Context:
     return e.text;
   case ExprOp::Property:
-    return printExpr(*e.args[0]) + "." + e.text;
+    return printPostfixBase(*e.args[0]) + "." + e.text;
   case ExprOp::Index:
-    return printExpr(*e.args[0]) + "[" + printExpr(*e.args[1]) + "]";
+    return printPostfixBase(*e.args[0]) + "[" + printExpr(*e.args[1]) + "]";
   case ExprOp::Wildcard:
-    return printExpr(*e.args[0]) + ".*";
+    return printPostfixBase(*e.args[0]) + ".*";
   case ExprOp::Call: {
     std::string s = e.text + "(";
     for (size_t i = 0; i < e.args.size(); ++i) {

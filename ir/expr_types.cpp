@@ -159,7 +159,9 @@ TypeRef githubContextType() {
           "repository_id", "repository_owner", "repository_owner_id", "repositoryUrl",
           "retention_days", "run_id", "run_number", "run_attempt", "secret_source",
           "server_url", "sha", "token", "triggering_actor", "workflow", "workflow_ref",
-          "workflow_sha", "workspace", "output", "state", "step_summary"})
+          "workflow_sha", "workspace", "output", "state", "step_summary",
+          // Set by the runner though not in the documented list.
+          "repository_visibility", "job_workflow_sha"})
       p.emplace_back(name, stringType());
     p.emplace_back("ref_protected", boolType());
     p.emplace_back("event", makeObjectType({}, /*open=*/true));

@@ -11,7 +11,11 @@ namespace {
 
 // ----------------------------------------------------------------- writing
 
-J rangeJ(const SourceRange &r) { return J::array({r.line, r.col, r.endLine, r.endCol}); }
+// "line:col-endLine:endCol" (1-based, end exclusive): compact and readable.
+J rangeJ(const SourceRange &r) {
+  return std::to_string(r.line) + ":" + std::to_string(r.col) + "-" + std::to_string(r.endLine) +
+         ":" + std::to_string(r.endCol);
+}
 
 J strJ(const LocatedString &s) { return J{{"value", s.value}, {"range", rangeJ(s.range)}}; }
 

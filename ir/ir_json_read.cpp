@@ -1,6 +1,7 @@
 // IR JSON reader: the mirror of ir_json.cpp's writer.
 #include "ir/ir_json.h"
 
+#include <cstdio>
 #include <limits>
 
 namespace ir {
@@ -22,14 +23,16 @@ public:
     auto it = o.find("range");
     if (it == o.end())
       return r;
-    const J &a = *it;
-    if (!a.is_array() || a.size() != 4)
-      throw BadIr{"a range must be [line, col, endLine, endCol]"};
+    unsigned l = 0, c = 0, el = 0, ec = 0;
+    char tail = 0;
+    const std::string text = it->is_string() ? it->get<std::string>() : "";
+    if (std::sscanf(text.c_str(), "%u:%u-%u:%u%c", &l, &c, &el, &ec, &tail) != 4)
+      throw BadIr{"a range must be \"line:col-endLine:endCol\", got " + it->dump()};
     r.file = opts_.file;
-    r.line = a[0].get<uint32_t>();
-    r.col = a[1].get<uint32_t>();
-    r.endLine = a[2].get<uint32_t>();
-    r.endCol = a[3].get<uint32_t>();
+    r.line = l;
+    r.col = c;
+    r.endLine = el;
+    r.endCol = ec;
     return r;
   }
 
@@ -44,11 +47,8 @@ public:
 
   void parts(const J &o, Template &t, bool bareIf) const {
     auto it = o.find("parts");
-    if (it == o.end()) {
-      if (!t.raw.empty())
-        t.parts.push_back({false, t.raw, 0, nullptr});
-      return;
-    }
+    if (it == o.end())
+      return; // literal text: no parts, the text is `raw`
     for (const J &p : *it) {
       TemplatePart part;
       part.isExpr = p.contains("expr");

@@ -78,6 +78,8 @@ struct PlanJob {
   const Job *source = nullptr;          ///< the IR job (steps, env, runs-on, ...)
   const Workflow *workflow = nullptr;   ///< the workflow file it comes from
   std::vector<std::string> needs;       ///< plan ids
+  /// Needs implied by other needs (the transitive reduction drops them).
+  std::vector<std::string> redundantNeeds;
   /// For each need whose `needs.<name>` differs from its plan id: plan id -> name.
   std::vector<std::pair<std::string, std::string>> needsAs;
   /// The condition the runtime evaluates as is: GitHub's implicit rewrite

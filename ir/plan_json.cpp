@@ -99,6 +99,12 @@ J jobJson(const PlanJob &j) {
   for (const auto &n : j.needs)
     needs.push_back(n);
   o["needs"] = std::move(needs);
+  if (!j.redundantNeeds.empty()) {
+    J r = J::array();
+    for (const auto &n : j.redundantNeeds)
+      r.push_back(n);
+    o["redundant_needs"] = std::move(r);
+  }
   if (!j.needsAs.empty()) {
     J as = J::object();
     for (const auto &[id, name] : j.needsAs)

@@ -47,7 +47,7 @@ struct Step {
   std::optional<Template> condition;
   Template run;                        ///< Run steps
   std::optional<LocatedString> uses;   ///< Uses steps (no expressions)
-  std::optional<LocatedString> shell;  ///< Run steps (no expressions)
+  std::optional<LocatedString> shell;  ///< Run steps (no expressions; composite actions keep `${{ }}` text)
   std::optional<Template> workingDirectory;
   TemplateMap with;                    ///< Uses steps; values are strings
   TemplateMap env;

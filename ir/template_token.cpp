@@ -76,12 +76,7 @@ llvm::StringRef TemplateToken::kindName(Kind k) {
 TemplateToken TemplateToken::makeString(std::string text, SourceRange r) {
   TemplateToken t;
   t.kind = Kind::String;
-  t.str.raw = text;
-  if (!text.empty()) {
-    TemplatePart p;
-    p.text = std::move(text);
-    t.str.parts.push_back(std::move(p));
-  }
+  t.str.raw = std::move(text);
   t.str.range = r;
   t.range = r;
   return t;

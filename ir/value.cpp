@@ -203,8 +203,15 @@ bool Value::deepEquals(const Value &o) const {
 // --- ValueObject ---
 
 static bool isAsciiText(llvm::StringRef s) {
-  for (unsigned char c : s)
-    if (c >= 0x80)
+  size_t i = 0, n = s.size();
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL)
+      return false;
+  }
+  for (; i < n; ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80)
       return false;
   return true;
 }
@@ -213,12 +220,21 @@ int64_t ValueObject::indexOf(llvm::StringRef key) const {
   // With ASCII keys on both sides only keys of the same size can match.
   bool sameSizeOnly = allAscii_ && key.size() < 64 && isAsciiText(key);
   if (slots_.empty()) {
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (sameSizeOnly && entries_[i].key.size() != key.size())
-        continue;
+    if (sameSizeOnly) {
+      // Same size and the same first letter ignoring case, then the full compare.
+      unsigned char first = key.empty() ? 0 : static_cast<unsigned char>(key[0]) | 0x20;
+      for (size_t i = 0; i < entries_.size(); ++i) {
+        const std::string &k = entries_[i].key;
+        if (k.size() == key.size() &&
+            (key.empty() || (static_cast<unsigned char>(k[0]) | 0x20) == first) &&
+            equalsIgnoreCase(k, key))
+          return static_cast<int64_t>(i);
+      }
+      return -1;
+    }
+    for (size_t i = 0; i < entries_.size(); ++i)
       if (equalsIgnoreCase(entries_[i].key, key))
         return static_cast<int64_t>(i);
-    }
     return -1;
   }
   size_t mask = slots_.size() - 1;

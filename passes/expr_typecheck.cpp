@@ -207,7 +207,10 @@ private:
     bool eq = e.op == ExprOp::Eq || e.op == ExprOp::Ne;
     const char *result = e.op == ExprOp::Ne ? "true" : "false";
     std::string why;
-    if (l->kind != Kind::Any && r->kind != Kind::Any) {
+    // `x == null` tests whether a value is there at all: a value typed as a
+    // collection may still be missing (a matrix key some rows leave out).
+    bool nullTest = l->kind == Kind::Null || r->kind == Kind::Null;
+    if (l->kind != Kind::Any && r->kind != Kind::Any && !nullTest) {
       if (isCollection(l) != isCollection(r))
         why = (isCollection(l) ? "the left side is " + l->str() + " and the right side is " + r->str()
                                : "the left side is " + l->str() + " and the right side is " +
@@ -359,7 +362,7 @@ std::optional<ExprDiagnostic> checkIfTemplate(const ir::Template &t) {
     return std::nullopt;
   bool text = false;
   for (const auto &p : t.parts)
-    if (!p.isExpr && !llvm::StringRef(p.text).trim().empty())
+    if (!p.isExpr && !p.text.empty()) // even a space or newline makes a non-empty string
       text = true;
   if (!text)
     return std::nullopt;

@@ -94,6 +94,14 @@ void recordJobGraph(CompileUnit &unit, CompileAnalysisManager &am) {
   }
   if (!g.acyclic)
     return;
+  const auto &redundant = am.getResult<RedundantNeedsAnalysis>(unit);
+  for (size_t i = 0; i < w.jobs.size(); ++i) {
+    ir::PlanJob &j = w.jobs[i];
+    j.redundantNeeds.clear();
+    for (ir::JobGraph::Node d : redundant[i])
+      if (std::find(j.needs.begin(), j.needs.end(), w.jobs[d].id) != j.needs.end())
+        j.redundantNeeds.push_back(w.jobs[d].id);
+  }
   for (ir::JobGraph::Node n : g.criticalPath)
     w.criticalPath.push_back(w.jobs[n].id);
   w.criticalPathMinutes = g.criticalMinutes;

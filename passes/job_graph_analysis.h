@@ -8,7 +8,8 @@
 /// job id, else the job's constant timeout-minutes (360 by default); call
 /// nodes weigh 0.
 ///
-/// `recordJobGraph` copies levels and the critical path into the plan;
+/// `recordJobGraph` copies levels, the needs the transitive reduction drops
+/// and the critical path into the plan;
 /// resolve-needs and inline-reusable call it after they change the graph.
 #pragma once
 
@@ -45,7 +46,8 @@ struct RedundantNeedsAnalysis {
 /// The weight of a plan job: --durations, else its timeout, else 360; calls 0.
 double jobWeight(const CompileUnit &unit, const ir::PlanJob &job);
 
-/// Writes levels, weights and the critical path of the graph into the plan.
+/// Writes levels, weights, redundant needs and the critical path of the graph
+/// into the plan.
 void recordJobGraph(CompileUnit &unit, CompileAnalysisManager &am);
 
 } // namespace passes

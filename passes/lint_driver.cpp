@@ -1,6 +1,11 @@
 // The ci-lint driver: projects, parallel linting, filters, merging.
 #include "passes/lint_driver.h"
 
+#include <algorithm>
+#include <tuple>
+
+#include "frontend/action_metadata.h"
+#include "frontend/lower_workflow.h"
 #include "frontend/yaml_reader.h"
 #include "passes/lint_discovery.h"
 #include "passes/lint_suppression.h"
@@ -91,6 +96,16 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
   ir::DiagnosticEngine diags;
   auto doc = frontend::readYaml(sm, file, diags);
   YamlWorkflowView view = buildYamlView(doc->root, kind);
+  // The frontend's schema checks (unknown keys, wrong shapes, ids, needs, ...):
+  // lowering reports them; the lowered model is what IR-based rules will visit.
+  std::optional<ir::Workflow> workflow;
+  std::optional<ir::Action> action;
+  if (doc->root) {
+    if (kind == LintFileKind::Workflow)
+      workflow = frontend::lowerWorkflow(sm, *doc, diags);
+    else
+      action = frontend::lowerAction(sm, *doc, diags);
+  }
 
   std::vector<std::unique_ptr<LintRule>> owned;
   std::vector<LintRule *> rules;
@@ -104,6 +119,10 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
   }
   if (doc->root) {
     LintContext ctx(sm, file, relPath, kind, project.config, opts_, diags);
+    ctx.workflow = workflow ? &*workflow : nullptr;
+    ctx.action = action ? &*action : nullptr;
+    ctx.root = doc->root;
+    ctx.repoRoot = project.root.empty() ? opts_.root : project.root;
     runLintRules(view, rules, ctx);
   }
   SuppressionSet suppressions = SuppressionSet::scan(sm, file, diags);
@@ -122,6 +141,29 @@ std::vector<ir::Diagnostic> Linter::lintSource(const ir::SourceManager &sm, ir::
     if (ignored || project.config.ignores(relPath, d.message) || suppressions.suppresses(d))
       continue;
     out.push_back(std::move(d));
+  }
+  // Comments that silenced nothing, for kinds that were checked in this run.
+  if (doc->root && project.kinds.enabled("suppression-unused")) {
+    bool externalRan = external && opts_.externalTools;
+    ir::DiagnosticEngine unused;
+    suppressions.forEachUnused([&](const Suppression &s, const std::string &kind) {
+      if (!project.kinds.enabled(kind))
+        return;
+      if (!externalRan && (kind == "shellcheck" || kind == "pyflakes"))
+        return;
+      std::vector<std::string> all = lintKindNames();
+      if (!std::binary_search(all.begin(), all.end(), kind))
+        return; // reported as `suppression`
+      unused.report(ir::DiagKind::LintSuppressionUnused, s.range, kind);
+    });
+    unused.finalize();
+    if (!unused.diagnostics().empty()) {
+      for (ir::Diagnostic &d : unused.diagnostics())
+        out.push_back(std::move(d));
+      std::stable_sort(out.begin(), out.end(), [](const ir::Diagnostic &a, const ir::Diagnostic &b) {
+        return std::tie(a.range.line, a.range.col) < std::tie(b.range.line, b.range.col);
+      });
+    }
   }
   return out;
 }

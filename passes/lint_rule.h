@@ -24,10 +24,16 @@
 #include <string>
 #include <vector>
 
+namespace ir {
+struct Workflow;
+struct Action;
+} // namespace ir
+
 namespace passes {
 
 struct LintConfig;
 struct LintOptions;
+struct LintFileFacts;
 
 /// What a file is, which decides the view the rules get.
 enum class LintFileKind : uint8_t {
@@ -94,6 +100,19 @@ public:
   const LintConfig &config;
   const LintOptions &options;
   ir::DiagnosticEngine &diags;
+  /// The lowered file (frontend/lower_workflow.h, action_metadata.h) when the
+  /// YAML parsed: rules over the IR read it; null for the other kind of file.
+  const ir::Workflow *workflow = nullptr;
+  const ir::Action *action = nullptr;
+  /// The parsed YAML root (null when the file did not parse).
+  const frontend::YamlNode *root = nullptr;
+  /// The repository root on disk ("" when unknown): local actions (`./path`)
+  /// and local reusable workflows are read relative to it.
+  std::string repoRoot;
+
+  /// Facts the IR-based rules share (scalar positions, local actions and
+  /// reusable workflows read from disk), built on first use (lint_ir.h).
+  const LintFileFacts &facts() const;
 
   llvm::StringRef text() const { return sm.text(file); }
 
@@ -103,6 +122,9 @@ public:
   }
   /// Range of bytes [offset, offset+len) of a scalar's decoded value.
   ir::SourceRange valueRange(const frontend::YamlNode &node, size_t offset, size_t len) const;
+
+private:
+  mutable std::shared_ptr<LintFileFacts> facts_;
 };
 
 class LintRule {

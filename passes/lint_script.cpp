@@ -34,6 +34,24 @@ static bool runsOnWindows(const YamlNode *runsOn) {
   return false;
 }
 
+// What a step's `if:` says about the runner's OS: 'W' for runner.os ==
+// 'Windows', 'U' for a test that excludes Windows, 0 when it says nothing.
+static char osCondition(const YamlNode *cond) {
+  if (!cond || !cond->isScalar())
+    return 0;
+  std::string c;
+  for (char ch : cond->value.lower())
+    if (ch != ' ' && ch != '"' && ch != '\'')
+      c += ch;
+  if (c.find("runner.os==windows") != std::string::npos)
+    return 'W';
+  if (c.find("runner.os!=windows") != std::string::npos ||
+      c.find("runner.os==linux") != std::string::npos ||
+      c.find("runner.os==macos") != std::string::npos)
+    return 'U';
+  return 0;
+}
+
 std::string resolveStepShell(const YamlWorkflowView &w, const YamlJobView &job,
                              const YamlStepView &step) {
   for (const YamlNode *s : {step.shell, job.defaultShell, w.defaultShell})
@@ -41,6 +59,14 @@ std::string resolveStepShell(const YamlWorkflowView &w, const YamlJobView &job,
       return shellProgram(s);
   if (w.kind == LintFileKind::Action)
     return ""; // composite steps must name their shell
+  switch (osCondition(step.node->get("if"))) {
+  case 'W':
+    return "pwsh"; // the step only runs on Windows
+  case 'U':
+    return "bash";
+  default:
+    break;
+  }
   if (job.runsOn && job.runsOn->isScalar() && job.runsOn->value.contains("${{"))
     return ""; // the OS depends on an expression
   if (runsOnWindows(job.runsOn))

@@ -1,7 +1,8 @@
 /// \file
 /// `run:` scripts as the shellcheck and pyflakes rules see them: the shell
 /// that runs a step (step `shell`, job then workflow `defaults.run.shell`,
-/// else GitHub's default for the runner: bash, or pwsh on Windows), the
+/// else GitHub's default for the runner: bash, or pwsh on Windows; a step
+/// whose `if:` tests `runner.os == 'Windows'` counts as Windows), the
 /// script text with every `${{ }}` replaced by underscores of the same length
 /// in code points (so tools see valid code and report the user's columns),
 /// and the map from a tool's (line, column) in the script back to the YAML

@@ -88,11 +88,23 @@ bool SuppressionSet::suppresses(const ir::Diagnostic &d) const {
   if (items_.empty() || !d.range.valid())
     return false;
   llvm::StringRef kind = d.kindName();
-  for (const Suppression &s : items_)
-    if (s.targetLine == d.range.line &&
-        std::find(s.kinds.begin(), s.kinds.end(), kind) != s.kinds.end())
-      return true;
-  return false;
+  if (used_.size() != items_.size()) {
+    used_.resize(items_.size());
+    for (size_t i = 0; i < items_.size(); ++i)
+      used_[i].assign(items_[i].kinds.size(), false);
+  }
+  bool hit = false;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    const Suppression &s = items_[i];
+    if (s.targetLine != d.range.line)
+      continue;
+    auto it = std::find(s.kinds.begin(), s.kinds.end(), kind);
+    if (it != s.kinds.end()) {
+      used_[i][it - s.kinds.begin()] = true;
+      hit = true;
+    }
+  }
+  return hit;
 }
 
 } // namespace passes

@@ -40,11 +40,20 @@ public:
 
   /// True when a comment silences `d` (matching its kind and start line).
   bool suppresses(const ir::Diagnostic &d) const;
+  /// Calls `fn(suppression, kind)` for every kind of every comment that has
+  /// silenced nothing through suppresses() so far.
+  template <typename Fn> void forEachUnused(Fn &&fn) const {
+    for (size_t i = 0; i < items_.size(); ++i)
+      for (size_t k = 0; k < items_[i].kinds.size(); ++k)
+        if (i >= used_.size() || !used_[i][k])
+          fn(items_[i], items_[i].kinds[k]);
+  }
   const std::vector<Suppression> &all() const { return items_; }
   bool empty() const { return items_.empty(); }
 
 private:
   std::vector<Suppression> items_;
+  mutable std::vector<std::vector<bool>> used_; ///< per item, per kind
 };
 
 } // namespace passes

@@ -203,10 +203,15 @@ private:
 } // namespace
 
 PreservedAnalyses InlineReusablePass::run(CompileUnit &unit, CompileAnalysisManager &am) {
+  bool calls = false;
+  for (const ir::PlanJob &j : unit.workflow().jobs)
+    calls |= !j.uses.empty() && j.call.empty() && j.calleePath.empty();
+  if (!calls)
+    return PreservedAnalyses::all(); // nothing to inline: the plan and its graph stay
   Inliner(unit).run();
   am.invalidate(PreservedAnalyses::none());
   recordJobGraph(unit, am);
-  return PreservedAnalyses::none().preserve<JobGraphAnalysis>();
+  return PreservedAnalyses::none().preserve<JobGraphAnalysis>().preserve<RedundantNeedsAnalysis>();
 }
 
 } // namespace passes

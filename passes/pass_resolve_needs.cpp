@@ -99,7 +99,7 @@ PreservedAnalyses ResolveNeedsPass::run(CompileUnit &unit, CompileAnalysisManage
   }
   am.invalidate(PreservedAnalyses::none());
   recordJobGraph(unit, am);
-  return PreservedAnalyses::none().preserve<JobGraphAnalysis>();
+  return PreservedAnalyses::none().preserve<JobGraphAnalysis>().preserve<RedundantNeedsAnalysis>();
 }
 
 } // namespace passes

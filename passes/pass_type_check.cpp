@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace passes {
 
@@ -155,7 +156,7 @@ private:
     std::vector<std::pair<std::string, TypeRef>> jobs;
     for (const ir::Job &j : wf_.jobs) {
       byId_.try_emplace(llvm::StringRef(j.id.value).lower(), &j);
-      jobs.emplace_back(j.id.value, jobResultType(outputsOf(j)));
+      jobs.emplace_back(j.id.value, resultType(j));
     }
     jobs_ = ir::makeObjectType(std::move(jobs));
   }
@@ -171,12 +172,20 @@ private:
     return &v;
   }
 
+  /// `{outputs, result}` of a job as a need (built once per job).
+  const TypeRef &resultType(const ir::Job &j) {
+    TypeRef &t = resultTypes_[&j];
+    if (!t)
+      t = jobResultType(outputsOf(j));
+    return t;
+  }
+
   void job(const ir::Job &j) {
     std::vector<std::pair<std::string, TypeRef>> needs;
     for (const ir::LocatedString &n : j.needs) {
       auto it = byId_.find(llvm::StringRef(n.value).lower());
       if (it != byId_.end() && it->second != &j)
-        addProp(needs, it->second->id.value, jobResultType(outputsOf(*it->second)));
+        addProp(needs, it->second->id.value, resultType(*it->second));
     }
     needs_ = ir::makeObjectType(std::move(needs));
     matrix_ = matrixType(j);
@@ -352,6 +361,7 @@ private:
   const CalleeOutputs &calleeOutputs_;
   llvm::StringMap<const ir::Job *> byId_;
   std::map<const ir::Job *, std::vector<std::string>> outputNames_;
+  std::unordered_map<const ir::Job *, TypeRef> resultTypes_;
   TypeRef inputs_, jobs_, needs_, matrix_, steps_;
 };
 

@@ -100,8 +100,6 @@ WorkflowLoader::Result WorkflowLoader::load(llvm::StringRef uses) {
   if (found) {
     ir::FileId id = sm_.addFile(name, std::move(text));
     auto wf = std::make_unique<ir::Workflow>(frontend::compileWorkflow(sm_, id, diags_, opts_.lower));
-    if (!wf->isReusable() && !wf->triggers.empty())
-      diags_.report(ir::DiagKind::SchemaReusableNotCallable, wf->onRange, uses);
     res.status = Status::Loaded;
     res.workflow = wf.get();
     res.path = name;
@@ -162,6 +160,9 @@ ir::PlanValue inputValue(const ir::TemplateToken &t, llvm::StringRef type, const
 bool checkCallArguments(const ir::Job &job, const ir::Workflow &callee, ir::DiagnosticEngine &diags) {
   unsigned before = diags.errorCount();
   const ir::Trigger *call = callee.findTrigger("workflow_call");
+  if (!call && !callee.triggers.empty() && job.uses)
+    diags.report(ir::DiagKind::SchemaReusableNotCallable, job.uses->range, job.uses->value)
+        .note(callee.onRange, "its triggers are here");
   using K = ir::TemplateToken::Kind;
   for (const auto &w : job.with) {
     const ir::WorkflowInput *in = call ? call->input(w.key.value) : nullptr;

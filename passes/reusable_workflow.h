@@ -73,8 +73,7 @@ public:
     std::string path; ///< where it was read from
   };
 
-  /// Loads the workflow `uses` names. Lowering diagnostics go to the engine;
-  /// a file whose `on:` lacks workflow_call gets `workflow-call` there.
+  /// Loads the workflow `uses` names. Lowering diagnostics go to the engine.
   Result load(llvm::StringRef uses);
 
   /// Number of distinct references loaded so far.
@@ -89,9 +88,10 @@ private:
   std::vector<std::unique_ptr<ir::Workflow>> owned_;
 };
 
-/// Checks a call's `with` and `secrets` against the callee's `workflow_call`
-/// declarations: undefined inputs and secrets, missing required ones, and
-/// literal values of the wrong type (`boolean` and `number` inputs).
+/// Checks a call against the callee: its `on:` must list workflow_call, and
+/// `with` and `secrets` must match the `workflow_call` declarations: undefined
+/// inputs and secrets, missing required ones, and literal values of the wrong
+/// type (`boolean` and `number` inputs).
 /// Returns false when it reported an error.
 bool checkCallArguments(const ir::Job &call, const ir::Workflow &callee,
                         ir::DiagnosticEngine &diags);

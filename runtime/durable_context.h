@@ -21,6 +21,8 @@
 #include "runtime/result.h"
 #include "runtime/task.h"
 
+#include "llvm/Support/Error.h"
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -96,11 +98,24 @@ public:
   /// picks the same one). Costs O(len(futures)) without allocation or reference
   /// counting per input, so a loop over N outstanding jobs stays cheap.
   AnyFuture any(std::string name, const std::vector<Future> &futures);
+  /// Settles with the next member of `set` to have settled (its index in the set and
+  /// its outcome), each member once; journaled like `any` (type `any`, the winner's
+  /// index). Fails at once when every member has been handed out. O(1) per call.
+  AnyFuture next(std::string name, WaitSet &set);
   /// Settles when all of `futures` succeeded (value: the array of their values) or
   /// when the first one fails (with its message).
   Future all(std::string name, const std::vector<Future> &futures);
 
   const std::string &executionName() const;
+  /// The store, for writes that belong to the current turn's transaction without being
+  /// operations: an orchestrator's projection of its state into tables that other
+  /// processes read. They must be idempotent (replay may repeat them), and should be
+  /// skipped while `isReplaying()`.
+  Store &store() const;
+  /// Fails the current turn with an operational error (a failed projection write): the
+  /// turn rolls back and the execution is dropped from memory, to be re-run from its
+  /// journal on its next event.
+  void failTurn(llvm::Error error);
   /// "" for the root context, else the id of the child-context operation.
   std::string_view contextId() const;
   /// True while operations are being matched against the journal.

@@ -390,6 +390,14 @@ llvm::Expected<bool> Engine::runUntil(const std::function<bool()> &done, int64_t
   }
 }
 
+bool Engine::waitForNotification(int64_t timeoutMs) {
+  if (notifier_)
+    return notifier_->wait(timeoutMs);
+  if (timeoutMs > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(timeoutMs));
+  return false;
+}
+
 llvm::Expected<std::optional<ExecutionRecord>> Engine::execution(llvm::StringRef name) {
   return executions::byName(*store_, name);
 }

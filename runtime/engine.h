@@ -106,6 +106,15 @@ public:
 
   Store &store() { return *store_; }
   Clock &clock() { return *clock_; }
+  /// When the earliest armed timer is due (it may be stale: disarmed timers leave
+  /// their heap entry until it comes up), if any.
+  std::optional<TimeMs> nextTimerDue() const {
+    return heap_.empty() ? std::nullopt : std::optional<TimeMs>(heap_.top().dueMs);
+  }
+  /// Waits up to `timeoutMs` (-1: no limit) for another process's write to the store
+  /// (or a wake from another thread). False when nothing came; without a notifier it
+  /// sleeps for `timeoutMs` (returns at once for -1).
+  bool waitForNotification(int64_t timeoutMs);
   const EngineStats &stats() const { return stats_; }
   EngineStats &mutableStats() { return stats_; }
   int64_t defaultOpBudget() const { return options_.defaultOpBudget; }

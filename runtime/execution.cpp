@@ -45,9 +45,12 @@ llvm::Error LiveExecution::load() {
     maxSeq_ = std::max(maxSeq_, op.seq);
     haveCallbacks |= op.type == OpType::Callback;
     std::string id = op.id;
+    for (size_t dash = id.find('-'); dash != std::string::npos; dash = id.find('-', dash + 1))
+      ++descendants_[llvm::StringRef(id).take_front(dash)];
     recorded_[id] = std::move(op);
   }
   recordedCount_ = static_cast<int64_t>(ops->size());
+  unmatched_ = recordedCount_;
   if (haveCallbacks) {
     llvm::Expected<llvm::StringMap<std::string>> tokens = callbacks::tokensOf(engine_.store(), record_.id);
     if (!tokens)
@@ -154,6 +157,7 @@ LiveExecution::Begun LiveExecution::begin(DurableContext &ctx, OpType type, std:
     }
     b.rec = std::move(rec);
     recorded_.erase(it);
+    --unmatched_;
     ++engine_.mutableStats().replayedOps;
     return b;
   }
@@ -209,6 +213,8 @@ void LiveExecution::settle(const OpRef &op, Result result) {
   op->listeners.clear();
   for (auto [comb, index] : listeners)
     onInputSettled(*comb, index, *op);
+  if (op->waitSet)
+    onMemberSettled(*op->waitSet, op->waitSetIndex);
 }
 
 // --- step ---

@@ -49,7 +49,9 @@ public:
   /// The execution's outcome once ended.
   Result outcome() const { return finished_ ? outcome_ : Result::failure(doomReason_); }
   const std::optional<std::string> &ioError() const { return ioError_; }
-  bool replaying() const { return !recorded_.empty(); }
+  /// True while journal rows remain that the orchestrator will still meet (the rows
+  /// inside finished child contexts, which are not run again, do not count).
+  bool replaying() const { return unmatched_ > 0; }
   size_t pendingCount() const { return pending_.size(); }
 
   // --- DurableContext operations ---
@@ -60,8 +62,13 @@ public:
                 InvokeOptions options);
   Future wait(DurableContext &ctx, std::string name, std::chrono::milliseconds duration);
   AnyFuture any(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
+  AnyFuture next(DurableContext &ctx, std::string name, WaitSet &set);
   Future all(DurableContext &ctx, std::string name, const std::vector<Future> &futures);
   TimeMs now() const;
+  Engine &engine() const { return engine_; }
+  void failTurn(llvm::Error error) { fail(std::move(error)); }
+  /// A member of a wait set settled (hands it to a pending `next`).
+  void onMemberSettled(WaitSetState &set, uint32_t index);
 
 private:
   /// A new operation: its state and, when replaying, its journal row.
@@ -81,6 +88,7 @@ private:
   void runStepAttempt(const OpRef &op, bool isNew);
   void finishCombinator(const OpRef &comb, Result result);
   void onInputSettled(OpState &comb, uint32_t index, const OpState &input);
+
   bool anyPending(uint32_t serial) const { return serial < anyPending_.size() && anyPending_[serial]; }
   Result allResult(const OpState &comb) const;
   void destroyFrames();
@@ -94,6 +102,9 @@ private:
   // Replay: journal rows not matched yet, by operation id.
   llvm::StringMap<OpRecord> recorded_;
   llvm::StringMap<std::string> tokens_;
+  /// Journal rows inside each child context (all depths), by the context's id.
+  llvm::StringMap<int64_t> descendants_;
+  int64_t unmatched_ = 0;
   int64_t recordedCount_ = 0;
   int64_t newOps_ = 0;
   int64_t maxSeq_ = 0;

@@ -76,6 +76,9 @@ Future LiveExecution::childContext(DurableContext &ctx, std::string name, ChildF
   if (b.rec && b.rec->settled()) { // finished before: its body is not run again
     op->settled = true;
     op->result = b.rec->outcome();
+    auto inner = descendants_.find(op->id);
+    if (inner != descendants_.end())
+      unmatched_ -= inner->second;
     return Future(op);
   }
   if (!b.rec)
@@ -322,6 +325,9 @@ Future DurableContext::wait(std::string name, std::chrono::milliseconds duration
 AnyFuture DurableContext::any(std::string name, const std::vector<Future> &futures) {
   return exec_->any(*this, std::move(name), futures);
 }
+AnyFuture DurableContext::next(std::string name, WaitSet &set) {
+  return exec_->next(*this, std::move(name), set);
+}
 Future DurableContext::all(std::string name, const std::vector<Future> &futures) {
   return exec_->all(*this, std::move(name), futures);
 }
@@ -331,6 +337,8 @@ std::string_view DurableContext::contextId() const {
   return p.empty() ? p : p.substr(0, p.size() - 1);
 }
 bool DurableContext::isReplaying() const { return exec_->replaying(); }
+Store &DurableContext::store() const { return exec_->engine().store(); }
+void DurableContext::failTurn(llvm::Error error) { exec_->failTurn(std::move(error)); }
 TimeMs DurableContext::now() const { return exec_->now(); }
 
 } // namespace runtime

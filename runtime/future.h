@@ -17,6 +17,7 @@ namespace runtime {
 
 struct StepContext;
 struct OpState;
+struct WaitSetState;
 /// Operations are shared by futures and their execution within one thread: the
 /// reference count is not atomic (any() over thousands of futures copies many).
 using OpRef = llvm::IntrusiveRefCntPtr<OpState>;
@@ -69,6 +70,10 @@ struct OpState : llvm::RefCountedBase<OpState> {
   OpState *slotAny = nullptr;
   uint32_t slotIndex = 0;
   uint32_t slotSerial = 0;
+
+  /// The wait set this operation is a member of (see WaitSet), and its index there.
+  WaitSetState *waitSet = nullptr;
+  uint32_t waitSetIndex = 0;
 };
 
 /// A handle on a durable operation. `co_await future` gives its `Result`, suspending
@@ -96,6 +101,29 @@ public:
 
 private:
   OpRef state_;
+};
+
+/// Operations to wait on one at a time with `DurableContext::next`: each member is
+/// handed out once, when it has settled, in the order members settled. Adding a member
+/// and handing one out cost O(1), so a loop over thousands of outstanding jobs stays
+/// linear (an `any` over the outstanding list costs O(outstanding) per call).
+/// A wait set lives in the orchestrator's frame; an operation belongs to at most one set.
+class WaitSet {
+public:
+  WaitSet();
+  ~WaitSet();
+  WaitSet(const WaitSet &) = delete;
+  WaitSet &operator=(const WaitSet &) = delete;
+  /// Adds `future`; returns its index in the set (0, 1, ... in the order of adding).
+  size_t add(const Future &future);
+  /// Members added so far.
+  size_t size() const;
+  /// Members not handed out yet (settled or not).
+  size_t outstanding() const;
+
+private:
+  friend class LiveExecution;
+  std::unique_ptr<WaitSetState> state_;
 };
 
 /// What `co_await ctx.any(...)` gives: the index of the first operation to settle

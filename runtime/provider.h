@@ -7,11 +7,13 @@
 /// orchestrator loses nothing: the completion waits in the store.
 #pragma once
 
+#include "runtime/clock.h"
 #include "runtime/result.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 
 namespace runtime {
@@ -20,9 +22,28 @@ namespace runtime {
 /// provider needs (steps, environment, outputs to collect); the provider does not read
 /// the workflow itself.
 struct JobInstance {
-  std::string id;      ///< unique within a run, e.g. "build (ubuntu, 20)"
-  int attempt = 1;     ///< 1 for the first run, +1 for each retry
-  json spec;           ///< provider-specific description of the work
+  std::string execution; ///< the workflow execution that runs it
+  std::string id;        ///< unique within the workflow, e.g. "build.ubuntu_20"
+  int attempt = 1;       ///< 1 for the first run, +1 for each retry
+  /// The dispatch request: instance, job, local_id, name, attempt, matrix, strategy,
+  /// needs, timeout_minutes, continue_on_error, outputs (templates), spec (what the
+  /// plan says to run: runs_on, steps...), env, workflow.
+  json spec;
+};
+
+class Engine;
+
+/// Something in this process that completes callbacks at known times (the sim
+/// provider's scheduled completions). The loop that drives the engine asks when the
+/// next completion is due, moves a virtual clock there, and lets it deliver. Providers
+/// that run jobs elsewhere complete through the store instead and need none.
+class CompletionSource {
+public:
+  virtual ~CompletionSource() = default;
+  /// When the next completion is due, if one is scheduled.
+  virtual llvm::Expected<std::optional<TimeMs>> nextDue() = 0;
+  /// Delivers every completion due at `now` (each through Engine::completeCallback).
+  virtual llvm::Error deliverDue(Engine &engine, TimeMs now) = 0;
 };
 
 class ComputeProvider {

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libyaml-dev llvm-14-dev clang-14 libclang-rt-14-dev
-  nlohmann-json3-dev libgraphviz-dev graphviz libfmt-dev libsqlite3-dev sqlite3 libssl-dev libedit-dev
+  nlohmann-json3-dev libgraphviz-dev graphviz libfmt-dev libsqlite3-dev sqlite3 libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   shellcheck pyflakes3 bubblewrap hyperfine ccache
   nodejs npm

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target under fuzz/ for a time budget, starting from its seed
-# corpus (fuzz/corpus/<target>/, when present). Usage: scripts/run-fuzz.sh BUILD_DIR [SECONDS]
+# corpus (fuzz/corpus/<target>/ and the files matched by fuzz/<target>.seeds, when present). Usage: scripts/run-fuzz.sh BUILD_DIR [SECONDS]
 # New inputs go to fuzz/corpus-<target>/ (git-ignored); crashes to BUILD_DIR/fuzz-artifacts/.
 # Exits non-zero when a target finds a crash, leak or timeout.
 set -euo pipefail
@@ -22,6 +22,20 @@ for src in "$root"/fuzz/*.cpp; do
   mkdir -p "$work"
   seeds=()
   [ -d "$root/fuzz/corpus/$name" ] && seeds+=("$root/fuzz/corpus/$name")
+  # fuzz/<target>.seeds: glob patterns of more seed files (relative to the repo root),
+  # copied flat into BUILD_DIR/seeds-<target>/ (libFuzzer does not recurse).
+  if [ -f "$root/fuzz/$name.seeds" ]; then
+    flat="$build/seeds-$name"
+    rm -rf "$flat" && mkdir -p "$flat"
+    i=0
+    while read -r pattern; do
+      [ -n "$pattern" ] || continue
+      for f in $root/$pattern; do
+        [ -f "$f" ] && cp "$f" "$flat/$i-$(basename "$f")" && i=$((i + 1))
+      done
+    done <"$root/fuzz/$name.seeds"
+    seeds+=("$flat")
+  fi
   echo "run-fuzz: $name for ${seconds}s"
   if ! "$bin" "$work" "${seeds[@]}" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$name-" \

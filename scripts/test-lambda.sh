@@ -16,7 +16,12 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cd "$dir"
-if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then cat "$log"; echo "test-lambda: npm ci failed"; exit 1; fi
+# Reinstall only when the lock file changed: other tests read node_modules while this runs.
+stamp=node_modules/.ci-lock-stamp
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then cat "$log"; echo "test-lambda: npm ci failed"; exit 1; fi
+  cp package-lock.json "$stamp"
+fi
 npm test >"$log" 2>&1
 rc=$?
 tally=$(grep -E '^lambda tests: ' "$log" | tail -1)

@@ -1,5 +1,7 @@
 // ci-exec: runs workflows on the built-in replaying runtime. This file only parses flags.
+#include "runtime/ci_commands.h"
 #include "runtime/exec_commands.h"
+#include "runtime/workflow_compiler.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +18,14 @@ const char *kUsage =
     "usage: ci-exec <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run FILE|DIR|PLAN.json [--event NAME] [--event-path PAYLOAD.json] [--provider sim]\n"
+    "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
+    "      [--op-budget N]     run the workflows the event triggers and wait for the run's end\n"
+    "  status [RUN]        the runs, or one run's jobs\n"
+    "  cancel RUN [--job JOB]\n"
+    "                      cancel a run (always() jobs still run), or one job of it\n"
+    "  retry RUN (--job JOB | --failed)\n"
+    "                      re-run a job (or the failed ones) now, or as a new attempt of a finished run\n"
     "  callback TOKEN (--success JSON | --failure MESSAGE | --heartbeat)\n"
     "                      complete, fail or heartbeat a callback; a running ci-exec wakes up\n"
     "  inspect EXECUTION   the journal of an execution (a table, or JSON with --json)\n"
@@ -27,7 +37,8 @@ const char *kUsage =
     "  --store PATH        the state database (default .ci-exec/state.db in the repository)\n"
     "  --json              machine-readable output\n"
     "\n"
-    "exit codes: 0 done, 1 refused or failed, 2 usage, 3 internal error\n";
+    "exit codes: 0 done (run: success), 1 refused or failed (run: failure or cancelled),\n"
+    "            2 usage, 3 internal error\n";
 
 int usage(const std::string &message) {
   std::fprintf(stderr, "ci-exec: %s\n%s", message.c_str(), kUsage);
@@ -54,6 +65,13 @@ struct Args {
       if (k == name)
         return &v;
     return nullptr;
+  }
+  std::vector<std::string> values(const char *name) const {
+    std::vector<std::string> out;
+    for (auto &[k, v] : valued)
+      if (k == name)
+        out.push_back(v);
+    return out;
   }
   bool flag(const char *name) const {
     for (auto &f : flags)
@@ -111,6 +129,19 @@ bool parseCount(const std::string *text, int64_t &out) {
   return true;
 }
 
+/// --input k=v (repeatable) into pairs; false on a malformed one.
+bool keyValues(const Args &a, const char *flag, KeyValues &out, std::string &error) {
+  for (const std::string &kv : a.values(flag)) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = std::string(flag) + " needs KEY=VALUE, got '" + kv + "'";
+      return false;
+    }
+    out.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -120,6 +151,62 @@ int main(int argc, char **argv) {
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return ExitOk;
+  }
+  if (command == "run") {
+    Args a = parse(argc, argv,
+                   {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget"},
+                   {"--virtual-time"});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("run needs exactly one FILE, DIR or PLAN.json");
+    RunCommand cmd;
+    cmd.store = a.store;
+    cmd.source = a.positional[0];
+    cmd.json = a.json;
+    cmd.virtualTime = a.flag("--virtual-time");
+    if (const std::string *v = a.value("--event"))
+      cmd.event = *v;
+    if (const std::string *v = a.value("--event-path"))
+      cmd.eventPath = *v;
+    if (const std::string *v = a.value("--provider"))
+      cmd.provider = *v;
+    if (const std::string *v = a.value("--scenario"))
+      cmd.scenarioPath = *v;
+    if (!parseCount(a.value("--op-budget"), cmd.opBudget))
+      return usage("--op-budget needs a positive number");
+    std::string error;
+    if (!keyValues(a, "--input", cmd.inputs, error) || !keyValues(a, "--var", cmd.vars, error) ||
+        !keyValues(a, "--secret", cmd.secrets, error))
+      return usage(error);
+    return emit(runRunCommand(cmd, makeWorkflowFileCompiler()));
+  }
+  if (command == "status") {
+    Args a = parse(argc, argv, {}, {});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() > 1)
+      return usage("status takes at most one RUN");
+    return emit(runStatusCommand(a.store, a.positional.empty() ? "" : a.positional[0], a.json));
+  }
+  if (command == "cancel" || command == "retry") {
+    bool retry = command == "retry";
+    Args a = parse(argc, argv, {"--job"}, retry ? std::vector<std::string>{"--failed"} : std::vector<std::string>{});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage(command + " needs exactly one RUN");
+    ControlCommand cmd;
+    cmd.store = a.store;
+    cmd.run = a.positional[0];
+    cmd.json = a.json;
+    if (const std::string *j = a.value("--job"))
+      cmd.job = *j;
+    cmd.failed = a.flag("--failed");
+    if (retry && cmd.failed == !cmd.job.empty())
+      return usage("retry needs exactly one of --job JOB, --failed");
+    return emit(retry ? runRetryCommand(cmd, makeWorkflowFileCompiler())
+                      : runCancelCommand(cmd, makeWorkflowFileCompiler()));
   }
   if (command == "callback") {
     Args a = parse(argc, argv, {"--success", "--failure"}, {"--heartbeat"});
@@ -173,9 +260,7 @@ int main(int argc, char **argv) {
     cmd.noWait = a.flag("--no-wait");
     if (!a.positional.empty() || !parseCount(a.value("--op-budget"), cmd.opBudget))
       return usage("resume takes no arguments; --op-budget needs a positive number");
-    // The orchestrators of this program register here (the CI run/workflow/job
-    // orchestrators, once they exist).
-    return emit(runResumeCommand(cmd, [](Engine &) {}));
+    return emit(runCiResumeCommand(cmd, makeWorkflowFileCompiler()));
   }
   return usage("unknown command \"" + command + "\"");
 }

@@ -61,7 +61,11 @@ int main(int argc, char **argv) {
     std::string a = args[i];
     std::string value;
     bool hasInline = false;
-    if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
+    if (a.size() > 2 && a.rfind("-j", 0) == 0) { // -jN
+      value = a.substr(2);
+      a = "-j";
+      hasInline = true;
+    } else if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
       value = a.substr(a.find('=') + 1);
       a = a.substr(0, a.find('='));
       hasInline = true;

@@ -73,4 +73,6 @@ console.log(JSON.stringify({
   engine: "@actions/expressions 0.3.61", node: process.version, expressions: expressions.length,
   parseErrors, evalErrors, rounds,
   median: { parse: median(r.parse), evaluate: median(r.evaluate), parseAndEvaluate: median(r.parseAndEvaluate) },
+  min: { parse: Math.min(...r.parse), evaluate: Math.min(...r.evaluate), parseAndEvaluate: Math.min(...r.parseAndEvaluate) },
+  max: { parse: Math.max(...r.parse), evaluate: Math.max(...r.evaluate), parseAndEvaluate: Math.max(...r.parseAndEvaluate) },
 }));

@@ -85,3 +85,16 @@ TEST(TemplateParser, EmptyAndUnclosedExpressions) {
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].kind, ir::DiagKind::ExprUnclosed);
 }
+
+// Printing keeps the parentheses that make a postfix base legal again (found by
+// fuzzing: `!(10 < (10 > ')')).fe` printed as `!10 < (10 > ')').fe`).
+TEST(ExprParser, PrintsGroupsUnderPostfix) {
+  EXPECT_EQ(roundTrip("!(10< (10>')')).fe"), "!(10 < (10 > ')')).fe");
+  EXPECT_EQ(roundTrip("(a < b).c"), "(a < b).c");
+  EXPECT_EQ(roundTrip("(1)[0]"), "(1)[0]");
+  EXPECT_EQ(roundTrip("(a.b)[0].*"), "a.b[0].*");
+  for (const char *src : {"!(10< (10>')')).fe", "(a < b).c", "(1)[0]", "(!a).b"}) {
+    std::string once = roundTrip(src);
+    EXPECT_EQ(roundTrip(once), once) << src;
+  }
+}

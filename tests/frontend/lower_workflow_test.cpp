@@ -136,7 +136,7 @@ jobs:
       - run: a
 )");
   std::string s = c->summary();
-  EXPECT_NE(s.find("1:5: Unexpected value 'pushh' [invalid-value]"), std::string::npos) << s;
+  EXPECT_NE(s.find("1:5: Unexpected value 'pushh' [events]"), std::string::npos) << s;
   EXPECT_NE(s.find("3:13: Unexpected value 'maybe'"), std::string::npos) << s;
   EXPECT_NE(s.find("8:7: A mapping was not expected [type-mismatch]"), std::string::npos) << s;
   EXPECT_NE(s.find("11:22: Unexpected value 'soon'"), std::string::npos) << s;
@@ -294,4 +294,24 @@ TEST(LowerWorkflow, ExpressionsWhereNoneAreAllowed) {
   auto c = compile("name: n ${{ github.ref }}\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${{ x }}\n");
   EXPECT_EQ(c->summary(), "1:7: A template expression is not allowed in this context [expression-not-allowed]\n"
                           "7:15: A template expression is not allowed in this context [expression-not-allowed]\n");
+}
+
+// Expressions are parsed with the contexts GitHub's schema allows at each key.
+TEST(LowerWorkflow, ContextAvailabilityFollowsTheSchema) {
+  auto c = compile(R"(on: push
+concurrency: ${{ secrets.X }}
+env:
+  TOKEN: ${{ secrets.TOKEN }}
+jobs:
+  a:
+    runs-on: x
+    if: hashFiles('a') != ''
+    steps:
+      - run: echo ${{ steps.x.outputs.y }} ${{ hashFiles('go.sum') }}
+        if: success() && !cancelled()
+)");
+  std::string s = c->summary();
+  EXPECT_NE(s.find("2:18: Unrecognized named-value: 'secrets'"), std::string::npos) << s;
+  EXPECT_NE(s.find("8:9: Unrecognized function: 'hashFiles'"), std::string::npos) << s;
+  EXPECT_EQ(c->diags.errorCount(), 2u) << s;
 }

@@ -185,3 +185,24 @@ TEST(ExprEval, ValueObjectsKeepOrderAndCase) {
   EXPECT_FALSE(ir::parseJSON("[[[[", v, e));
   EXPECT_EQ(e.column, 5u);
 }
+
+// fromJSON of a large document stays within the memory bound: it fails cleanly.
+TEST(ExprEval, FromJSONIsBoundedInMemory) {
+  std::string big = "[";
+  for (int i = 0; i < 200000; ++i)
+    big += std::string(i ? "," : "") + "\"item\"";
+  big += "]";
+  ir::ValueObject o;
+  o.set("env", ir::Value::object());
+  o.find("env")->mutableObject().set("BIG", ir::Value::string(big));
+  ir::Value ctx = ir::Value::object(std::move(o));
+  frontend::ParsedExpr p = frontend::parseExpression("fromJSON(env.BIG)[0]");
+  ir::EvalResult r = ir::evaluate(*p.ast, ctx);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message, "The maximum allowed memory size was exceeded");
+  ir::EvalOptions roomy;
+  roomy.maxMemory = 64 << 20;
+  r = ir::evaluate(*p.ast, ctx, roomy);
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.value.getString(), "item");
+}

@@ -2,6 +2,7 @@
 // (file name shown as NAME.yaml) and the text output must equal NAME.golden.
 // `*_ok.yaml` files are the negative cases: their golden output is empty.
 // Regenerate with CI_UPDATE_GOLDEN=1 after checking the new output by eye.
+// A first line `# ci-lint-test: enable KIND,...` enables opt-in kinds for that file.
 #include "test_util.h"
 
 #include "backend/lint_format_output.h"
@@ -31,6 +32,15 @@ std::string lintToText(const fs::path &file, std::vector<std::string> *kinds = n
   passes::LintOptions o;
   o.root = goldenDir().string();
   o.jobs = 1;
+  // A first line `# ci-lint-test: enable KIND,KIND` turns on opt-in kinds.
+  std::string text = testutil::readFile(file);
+  llvm::StringRef first = llvm::StringRef(text).split('\n').first;
+  if (first.consume_front("# ci-lint-test: enable ")) {
+    llvm::SmallVector<llvm::StringRef, 8> kinds;
+    first.trim().split(kinds, ',');
+    for (llvm::StringRef k : kinds)
+      o.kindSwitches.emplace_back(k.trim().str(), true);
+  }
   auto linter = passes::Linter::create(o);
   EXPECT_TRUE(static_cast<bool>(linter));
   passes::LintInput in;

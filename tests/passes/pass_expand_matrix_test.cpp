@@ -199,3 +199,17 @@ TEST(ExpandMatrixPass, ErrorsAreDiagnosticsAtTheMatrix) {
                                    "        b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\n"));
   EXPECT_EQ(ok->job("j")->instances.size(), 256u);
 }
+
+// §8 #5 and #7: job-level continue-on-error is kept per job; fail-fast defaults to
+// true and max-parallel to unlimited (null).
+TEST(ExpandMatrixPass, StrategyDefaultsAndContinueOnError) {
+  auto c = compile(matrixJob("t", "        os: [a, b]\n", "    continue-on-error: true\n"));
+  const ir::PlanJob *j = c->job("t");
+  EXPECT_TRUE(j->continueOnError.constant->getBool());
+  EXPECT_TRUE(j->strategy->failFast.constant->getBool());
+  EXPECT_TRUE(j->strategy->maxParallel.constant->isNull());
+  auto s = c->json()["workflows"][0]["jobs"][0];
+  EXPECT_EQ(s["strategy"]["fail_fast"], true);
+  EXPECT_TRUE(s["strategy"]["max_parallel"].is_null());
+  EXPECT_EQ(s["continue_on_error"], true);
+}

@@ -99,3 +99,12 @@ TEST(ResolveNeeds, TheJobGraphAnalysisIsComputedOnce) {
   EXPECT_EQ(&g1, &g2);
   EXPECT_EQ(g1.graph.edgeCount(), 1u);
 }
+
+// The transitive reduction: needs implied by other needs are listed in the plan
+// (and drawn dashed in the graph), the needs themselves stay.
+TEST(ResolveNeeds, RedundantNeedsAreRecorded) {
+  auto c = compile(kHead + job("a", "") + job("b", "a") + job("c", "[a, b]"));
+  EXPECT_EQ(c->job("c")->needs, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c->job("c")->redundantNeeds, std::vector<std::string>{"a"});
+  EXPECT_EQ(c->json()["workflows"][0]["jobs"][2]["redundant_needs"][0], "a");
+}

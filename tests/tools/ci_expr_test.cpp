@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -16,7 +17,10 @@ struct RunResult {
 };
 
 RunResult run(const std::string &args, const std::string &stdinText = "") {
-  std::string input = (std::filesystem::temp_directory_path() / "ci-expr-in.txt").string();
+  // ctest runs tests in parallel processes: names carry the process id.
+  std::string input = (std::filesystem::temp_directory_path() /
+                       ("ci-expr-in-" + std::to_string(::getpid()) + ".txt"))
+                          .string();
   std::ofstream(input) << stdinText;
   std::string cmd = (testutil::binDir() / "ci-expr").string() + " " + args + " < " + input + " 2>&1";
   FILE *p = popen(cmd.c_str(), "r");
@@ -33,7 +37,8 @@ RunResult run(const std::string &args, const std::string &stdinText = "") {
 
 // A value prints as JSON with exit 0; contexts come from files.
 TEST(CiExpr, EvaluatesWithContextFiles) {
-  auto dir = std::filesystem::temp_directory_path();
+  auto dir = std::filesystem::temp_directory_path() / ("ci-expr-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
   std::ofstream(dir / "ci-expr-gh.json") << R"({"event_name": "push", "labels": [{"name": "a"}]})";
   RunResult r = run("\"github.event_name == 'PUSH' && github.labels.*.name\" --context github=" +
               (dir / "ci-expr-gh.json").string());

@@ -6,6 +6,8 @@
 #include "backend/lsp_transport.h"
 
 #include <gtest/gtest.h>
+
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -198,6 +200,17 @@ TEST(CiLintLspClient, OpenEditQueryShutdown) {
   for (const auto &i : comp["result"]["items"])
     hasRunsOn |= i["label"] == "runs-on";
   EXPECT_TRUE(hasRunsOn) << comp.dump();
+  // From the lowered workflow: the type and source of a context path, and the
+  // properties of the typed object before the cursor.
+  json typed = lsp.reply(lsp.request("textDocument/hover", at(14, 36)));
+  std::string typedText = typed["result"]["contents"]["value"].get<std::string>();
+  EXPECT_NE(typedText.find("`needs.build.result`: `string`"), std::string::npos) << typed.dump();
+  EXPECT_NE(typedText.find("job `build`"), std::string::npos) << typed.dump();
+  json props = lsp.reply(lsp.request("textDocument/completion", at(14, 34)));
+  std::set<std::string> labels;
+  for (const auto &i : props["result"]["items"])
+    labels.insert(i["label"].get<std::string>());
+  EXPECT_TRUE(labels.count("outputs") && labels.count("result")) << props.dump();
   json syms = lsp.reply(lsp.request("textDocument/documentSymbol", {{"textDocument", {{"uri", kUri}}}}));
   ASSERT_EQ(syms["result"].size(), 2u) << syms.dump();
   EXPECT_EQ(syms["result"][1]["name"], "test");
