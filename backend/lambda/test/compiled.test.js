@@ -1,8 +1,7 @@
 // Plans emitted by `ci-compile --emit=lambda-plan` for the examples and real workflows, run on the local runner: conclusions and operation counts.
 /**
  * \file
- * ci-compile is `$CI_COMPILE` (scripts/test-lambda.sh passes the build's) or `build/bin/ci-compile`;
- * the corpus is `$CI_SHARED_DIR/corpus/real` or `../shared/corpus/real`. Real workflows are taken
+ * ci-compile and the corpus: test/corpus.js. Real workflows are taken
  * round-robin over the repositories in name order and kept when they compile without errors,
  * have no matrix that only run-time outputs can expand (the default scenario reports no outputs),
  * and have at most 64 job instances (one completion per wake replays the history each time).
@@ -13,61 +12,23 @@
  */
 import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { setup, teardown, runPlan, onePerWake } from "./harness.js";
 import { readPlan, estimateExecution } from "../src/plan.js";
+import { ciCompile, corpus, repo, compile, corpusFiles, exampleFiles, unsuitable } from "./corpus.js";
+import { existsSync } from "node:fs";
 
 before(setup);
 after(teardown);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../../..");
-const ciCompile = process.env.CI_COMPILE || path.join(repo, "build/bin/ci-compile");
-const corpus = path.join(process.env.CI_SHARED_DIR || path.join(repo, "../shared"), "corpus/real");
 const WANT = 55;
-const MAX_INSTANCES = 64;
-
-function compile(file, args = []) {
-  const r = spawnSync(ciCompile, ["--emit=lambda-plan", ...args, file], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || `exit ${r.status}`).split("\n")[0] };
-  return { plan: JSON.parse(r.stdout) };
-}
-
-/** Why a compiled plan is not run with the default scenario, or null to run it. */
-function unsuitable(plan) {
-  const w = plan.workflows[0];
-  let instances = 0;
-  for (const j of w.jobs) {
-    if (j.uses) continue;
-    if (j.strategy?.matrix && !j.instances?.length) return "matrix expanded at run time";
-    instances += j.legs ?? 1;
-  }
-  return instances > MAX_INSTANCES ? `${instances} instances` : null;
-}
-
-/** Workflow files of the corpus, round-robin over repositories in name order. */
-function corpusFiles() {
-  if (!existsSync(corpus)) return [];
-  const perRepo = readdirSync(corpus).sort().map((r) => path.join(corpus, r, ".github/workflows"))
-    .filter((d) => existsSync(d) && statSync(d).isDirectory())
-    .map((d) => readdirSync(d).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(d, f)));
-  const out = [];
-  for (let i = 0; perRepo.some((fs) => i < fs.length); i++) for (const fs of perRepo) if (i < fs.length) out.push(fs[i]);
-  return out;
-}
 
 const found = existsSync(ciCompile);
 const examples = [];
 const selected = [];
 const stats = { tried: 0, errors: 0, unsuitable: 0 };
 if (found) {
-  const exDir = path.join(repo, "examples/.github/workflows");
-  for (const f of readdirSync(exDir).filter((f) => f.endsWith(".yml")).sort()) {
-    examples.push({ file: path.join(exDir, f), ...compile(path.join(exDir, f)) });
-  }
+  for (const file of exampleFiles()) examples.push({ file, ...compile(file) });
   for (const file of corpusFiles()) {
     if (selected.length >= WANT) break;
     stats.tried++;
