@@ -1,8 +1,8 @@
 // Wall time of the local durable runner: the Lambda package's loop versus the straightforward loop, one completion per wake.
 /**
  * \file
- *   node bench/lambda/bench.js [--sizes 100,500] [--reps 3]
- * For each size N, a fan-out of N jobs runs on `@aws/durable-execution-sdk-js-testing`'s local
+ *   node bench/lambda/bench.js [--sizes 100,500] [--reps 3] [--shape fan-out|chain]
+ * For each size N, a fan-out (or chain) of N jobs runs on `@aws/durable-execution-sdk-js-testing`'s local
  * runner under both loops, alternating which goes first, `reps` times. Jobs complete one per
  * wake: the next job report is sent only when the previous invocation has ended, so every
  * completion costs one invocation that replays the whole history. Prints one line per run, then
@@ -20,13 +20,17 @@ const args = process.argv.slice(2);
 const arg = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const sizes = arg("--sizes", "100,500").split(",").map(Number);
 const reps = Number(arg("--reps", "3"));
+const shapes = { "fan-out": fanOut, chain };
+const shapeName = arg("--shape", "fan-out");
+const shape = shapes[shapeName];
+if (!shape) throw new Error(`--shape: fan-out or chain, not ${shapeName}`);
 
 async function runOurs(n) {
   const driver = onePerWake({ direct: true });
   const t0 = realNow();
   let out;
   try {
-    out = await runPlan(fanOut(n), {}, driver.options);
+    out = await runPlan(shape(n), {}, driver.options);
   } finally {
     driver.stop();
   }
@@ -60,7 +64,7 @@ async function runStraightforward(n) {
     try { return await handler(ev, lctx); } finally { invocations.ended++; release(); }
   };
   const runner = new LocalDurableTestRunner({ handlerFunction: counted });
-  const jobs = Array.from({ length: n }, (_, i) => ({ id: `j${i}`, needs: [] }));
+  const jobs = shape(n).workflows[0].jobs.map((j) => ({ id: j.id, needs: j.needs ?? [] }));
   const t0 = realNow();
   let execution;
   try {
@@ -98,7 +102,7 @@ for (const n of sizes) {
     }
   }
 }
-console.log("\nmedians (fan-out, one completion per wake, local runner)");
+console.log(`\nmedians (${shapeName}, one completion per wake, local runner)`);
 console.log("   N  loop             wall s  operations  ops/job  invocations");
 const summary = [];
 for (const n of sizes) {
@@ -113,13 +117,13 @@ for (const n of sizes) {
   summary.push({ n, ours: byLoop.ours, straightforward: byLoop.straightforward, ratio });
 }
 const check = sizes.map((n) => {
-  const w = readPlan(fanOut(n)).workflows[0];
+  const w = readPlan(shape(n)).workflows[0];
   const e = estimateExecution(w, new Set(w.jobs.map((j) => j.id)));
   const measured = rows.find((x) => x.n === n && x.loop === "ours").counted;
   return `N=${n}: estimate ${e}, measured ${measured}`;
 });
 console.log(`\nlargest workflow in ${DEFAULT_OP_BUDGET} operations without partitioning: fan-out ${largest(fanOut)} jobs, chain ${largest(chain)} jobs; straightforward loop (5N+1) ${Math.floor((DEFAULT_OP_BUDGET - 1) / 5)} jobs`);
 console.log(`estimate vs measured operations (ours): ${check.join("; ")}`);
-console.log(JSON.stringify({ sizes, reps, summary }));
+console.log(JSON.stringify({ shape: shapeName, sizes, reps, summary }));
 await teardown();
 process.exit(0);

@@ -47,6 +47,7 @@ for (const [label, p] of [
     assert.equal(released, jobs, "every job reported on its own wake");
     assert.ok(invocations.count >= jobs + 1, "one invocation to start, one per completion (each replays)");
     const actual = result.workflows[0].operations;
+    console.log(`operations of a ${label}: ${actual} measured, ${est.operations} estimated, ${jobs} job instances`);
     assert.ok(actual <= est.operations, `actual ${actual} > estimate ${est.operations}`);
     assert.ok(actual >= 0.9 * est.operations, `actual ${actual} < 90% of estimate ${est.operations}`);
     assert.ok(actual <= 3 * jobs + 3, `${actual} operations for ${jobs} jobs`);
