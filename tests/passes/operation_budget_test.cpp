@@ -310,11 +310,13 @@ json planJson(const std::vector<ir::PlanWorkflow> &wfs, int64_t budget) {
 }
 
 /// Runs the package's estimate-plan CLI over `plan`; its stdout parsed, or null with `error` set.
-json runPackage(const json &plan, std::string &error) {
+/// `overBudget` is set when the CLI exits 1 after writing the plan (an execution stays over budget).
+json runPackage(const json &plan, std::string &error, bool &overBudget) {
   std::string dir = testing::TempDir();
   std::string in = dir + "/operation_budget_plan.json";
+  std::string err = dir + "/operation_budget_plan.err";
   std::ofstream(in) << plan.dump();
-  std::string cmd = "node " + std::string(CI_SOURCE_DIR) + "/backend/lambda/bin/estimate-plan.js " + in + " 2>&1";
+  std::string cmd = "node " + std::string(CI_SOURCE_DIR) + "/backend/lambda/bin/estimate-plan.js " + in + " 2>" + err;
   FILE *p = popen(cmd.c_str(), "r");
   if (!p) {
     error = "cannot run " + cmd;
@@ -324,10 +326,13 @@ json runPackage(const json &plan, std::string &error) {
   char buf[65536];
   for (size_t got; (got = fread(buf, 1, sizeof buf, p)) > 0;)
     out.append(buf, got);
-  int rc = pclose(p);
+  int status = pclose(p);
+  int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   json parsed = json::parse(out, nullptr, false);
-  if (rc != 0 || parsed.is_discarded()) {
-    error = "estimate-plan failed (status " + std::to_string(rc) + "): " + out.substr(0, 2000);
+  overBudget = rc == 1;
+  if ((rc != 0 && rc != 1) || parsed.is_discarded()) {
+    error = "estimate-plan failed (status " + std::to_string(status) + "): " + testutil::readFile(err).substr(0, 2000) +
+            out.substr(0, 2000);
     return nullptr;
   }
   return parsed;
@@ -338,7 +343,8 @@ bool haveNode() { return std::system("node --version >/dev/null 2>&1") == 0; }
 } // namespace
 
 // 400 generated workflows under four budgets: the C++ pass and the package agree on every
-// estimate, every partition (id, kind, jobs in order) and every execution's operations.
+// estimate, every partition (id, kind, jobs in order), every execution's operations, and
+// whether some execution stays over budget.
 TEST(OperationBudget, AgreesWithTheLambdaPackageOnGeneratedPlans) {
   if (!haveNode())
     GTEST_SKIP() << "node not found: install nodejs to compare with backend/lambda";
@@ -349,8 +355,10 @@ TEST(OperationBudget, AgreesWithTheLambdaPackageOnGeneratedPlans) {
     for (int i = 0; i < 100; ++i)
       wfs.push_back(randomWorkflow(rng, i));
     std::string error;
-    json got = runPackage(planJson(wfs, budget), error);
+    bool packageOver = false;
+    json got = runPackage(planJson(wfs, budget), error, packageOver);
     ASSERT_FALSE(got.is_null()) << error;
+    bool over = false;
     ASSERT_EQ(got["workflows"].size(), wfs.size());
     for (size_t w = 0; w < wfs.size(); ++w) {
       ir::PlanWorkflow &wf = wfs[w];
@@ -374,7 +382,10 @@ TEST(OperationBudget, AgreesWithTheLambdaPackageOnGeneratedPlans) {
       }
       ++compared;
       partitioned += !wf.partitions.empty();
+      over = over || !passes::overBudget(wf, budget).empty();
     }
+    // The CLI exits 1 exactly when some execution stays over budget.
+    EXPECT_EQ(packageOver, over) << "budget " << budget;
   }
   std::printf("operation budget: %d workflows compared with the package, %d of them partitioned\n", compared,
               partitioned);

@@ -7,10 +7,11 @@
  * executions}) and `partitions` replaced by what the package computes (src/plan.js), so a
  * hand-written plan can be checked before it is sent, and the C++ operation-budget pass can be
  * compared with the package. `--budget` overrides the plan's `op_budget` (default 3000).
- * Exit status 1 with a message for a plan the package would refuse.
+ * Exit status 1 with a message for a plan the package would refuse, including one with an
+ * execution that stays over budget (the plan is still written).
  */
 import { readFileSync } from "node:fs";
-import { readPlan, partitionWorkflow, PlanError } from "../src/plan.js";
+import { readPlan, partitionWorkflow, overBudget, PlanError } from "../src/plan.js";
 
 const args = process.argv.slice(2);
 let budget = null;
@@ -36,6 +37,10 @@ try {
     raw.workflows[i].partitions = w.partitions.map((p) => ({ id: p.id, kind: p.kind, jobs: p.jobs, estimate: p.estimate }));
   });
   process.stdout.write(JSON.stringify(raw, null, 1) + "\n");
+  const over = plan.workflows.flatMap(overBudget);
+  for (const m of over) console.error(`estimate-plan: ${m}`);
+  // exitCode, not exit(): stdout may be a pipe that is still being written.
+  if (over.length) process.exitCode = 1;
 } catch (e) {
   console.error(`estimate-plan: ${e instanceof PlanError || e instanceof SyntaxError ? e.message : e.stack}`);
   process.exit(1);

@@ -230,7 +230,8 @@ function prerequisiteKey(j, byId, members) {
 /**
  * Fills `estimate` and, when the workflow is over `budget`, `partitions`: reusable calls and
  * matrices first (each a child execution), then whole topological levels or chunks of one level,
- * largest first, until the parent fits. Every child fits the budget by construction.
+ * largest first, until the parent fits. Every child fits the budget except a single matrix job or
+ * reusable call larger than it (see `overBudget`).
  */
 export function partitionWorkflow(workflow, budget = DEFAULT_OP_BUDGET) {
   const all = workflow.jobs.map((j) => j.id);
@@ -298,4 +299,21 @@ export function partitionWorkflow(workflow, budget = DEFAULT_OP_BUDGET) {
     executions: [{ id: "main", operations: parent }, ...parts.map((p) => ({ id: p.id, operations: p.estimate }))],
   };
   return workflow;
+}
+
+/**
+ * The executions of a partitioned workflow still over its budget, as messages (empty when every
+ * execution fits): a single matrix job or reusable call larger than the budget cannot be split,
+ * and a parent with very many children pays 2 operations for each.
+ * `ci-compile --emit=lambda-plan` reports the same as an `operation-budget` error.
+ */
+export function overBudget(workflow) {
+  const e = workflow.estimate;
+  if (!e) return [];
+  return e.executions.filter((x) => x.operations > e.budget).map((x) =>
+    `${x.id === "main" ? "the main execution" : `child execution ${x.id}`} of workflow "${workflow.id}" may need ` +
+    `${x.operations} durable operations, over the budget of ${e.budget}; ` +
+    (x.id === "main"
+      ? `it waits for ${e.executions.length - 1} child executions (2 operations each) and cannot be split further`
+      : "a single matrix job or reusable-workflow call this large cannot be split further"));
 }

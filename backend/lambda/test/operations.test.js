@@ -3,7 +3,9 @@ import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
 import { setup, teardown, runPlan, conclusions, sleep, realNow, onePerWake } from "./harness.js";
 import { plan, fanOut, chain, matrixPlan } from "./plans.js";
-import { readPlan, partitionWorkflow } from "../src/plan.js";
+import { readPlan, partitionWorkflow, overBudget } from "../src/plan.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { MemoryControlStore } from "../src/control_store.js";
 import { makeSqsHandler, executionName } from "../src/sqs.js";
 import { makeCallbackApiHandler } from "../src/callback_api.js";
@@ -222,4 +224,19 @@ test("matrix expansion follows GitHub's worked examples (gha-semantics §2.4)", 
   assert.throws(() => expandMatrix({ os: [] }, "j"), /does not contain any values/);
   assert.throws(() => expandMatrix({ os: ["a"], exclude: [{ arch: "x" }] }, "j"), /exclude key 'arch'/);
   assert.throws(() => expandMatrix({ a: Array.from({ length: 300 }, (_, i) => i) }, "j"), /at most 256/);
+});
+
+test("a plan whose matrix alone is over the budget: the Run function refuses it and estimate-plan.js exits 1", { timeout: 30_000 }, async () => {
+  const p = plan([{ id: "m", strategy: { matrix: { n: Array.from({ length: 30 }, (_, i) => i) } }, legs: 30 }, { id: "a" }]);
+  const w = readPlan(p).workflows[0];
+  partitionWorkflow(w, 40);
+  assert.deepEqual(w.partitions.map((x) => [x.kind, x.jobs]), [["matrix", ["m"]]]);
+  assert.deepEqual(overBudget(w), ['child execution p1 of workflow "ci" may need 64 durable operations, over the budget of 40; ' +
+    "a single matrix job or reusable-workflow call this large cannot be split further"]);
+  await assert.rejects(runPlan(p, {}, { opBudget: 40 }), /child execution p1 of workflow \\?"ci\\?" may need 64 durable operations/);
+  const cli = spawnSync(process.execPath, [fileURLToPath(new URL("../bin/estimate-plan.js", import.meta.url)), "--budget", "40"],
+    { input: JSON.stringify(p), encoding: "utf8" });
+  assert.equal(cli.status, 1, cli.stderr);
+  assert.match(cli.stderr, /estimate-plan: child execution p1 of workflow "ci" may need 64 durable operations/);
+  assert.equal(JSON.parse(cli.stdout).workflows[0].estimate.executions[1].operations, 64);
 });
