@@ -125,6 +125,8 @@ static const LintKindDoc kKindDocs[] = {
      "Reports a job that needs itself.", true},
     {"never-runs", "Jobs that can never run",
      "Reports jobs whose if: folds to false, directly or because a needed job can never run.", true},
+    {"operation-budget", "Lambda operation budget",
+     "Reports a Lambda execution that stays over the durable-operation budget after partitioning (ci-compile --emit=lambda-plan only).", true},
     {"permissions", "Permission scopes",
      "Reserved for permission scope and level findings (reported by the frontend as unknown-key and invalid-value).", true},
     {"permissions-missing", "Missing permissions",

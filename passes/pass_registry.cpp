@@ -7,6 +7,7 @@
 #include "passes/pass_resolve_concurrency.h"
 #include "passes/pass_resolve_needs.h"
 #include "passes/pass_type_check.h"
+#include "passes/operation_budget.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -41,6 +42,8 @@ Registry &registry() {
          factory<FoldConditionsPass>()},
         {"type-check-expressions", "type-check every expression with the contexts of its key",
          factory<TypeCheckPass>()},
+        {"operation-budget", "estimate durable operations per Lambda execution, split workflows over budget",
+         factory<OperationBudgetPass>()},
     };
     // The default pipeline, in order. The Lambda backend appends operation-budget.
     reg.pipeline = {"resolve-needs",       "inline-reusable", "expand-matrix",

@@ -1,6 +1,7 @@
 // ci-compile: compiles a workflow (or action.yml) to IR JSON, the plan, DOT/SVG/PNG or GitHub's template JSON.
 #include "backend/github_template.h"
 #include "backend/graph_dot.h"
+#include "backend/lambda_plan.h"
 #include "frontend/action_metadata.h"
 #include "frontend/lower_workflow.h"
 #include "ir/diagnostic_render.h"
@@ -25,7 +26,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Ir, Plan, Dot, Svg, Png, GithubTemplate };
+enum class Emit { Ir, Plan, LambdaPlan, Dot, Svg, Png, GithubTemplate };
 enum class DiagFormat { Human, Json };
 enum class InputKind { Auto, Workflow, Action };
 
@@ -37,6 +38,10 @@ cl::opt<Emit> emit("emit", cl::desc("What to write (default: ir)"), cl::init(Emi
                    cl::values(clEnumValN(Emit::Ir, "ir", "versioned IR JSON (docs/ir.md)"),
                               clEnumValN(Emit::Plan, "plan",
                                          "the resolved plan the runtimes run (docs/plan.md)"),
+                              clEnumValN(Emit::LambdaPlan, "lambda-plan",
+                                         "the plan with the operation estimate and partitions of "
+                                         "each Lambda execution (docs/lambda-plan.md); -o DIR "
+                                         "writes DIR/<workflow>.lambda-plan.json"),
                               clEnumValN(Emit::Dot, "dot", "the job graph as Graphviz DOT"),
                               clEnumValN(Emit::Svg, "svg", "the job graph rendered as SVG"),
                               clEnumValN(Emit::Png, "png", "the job graph rendered as PNG"),
@@ -46,6 +51,10 @@ cl::opt<Emit> emit("emit", cl::desc("What to write (default: ir)"), cl::init(Emi
                    cl::cat(category));
 cl::opt<std::string> output("o", cl::desc("Write the output to <OUT> instead of stdout"),
                             cl::value_desc("OUT"), cl::init("-"), cl::cat(category));
+cl::opt<unsigned> opBudget("op-budget",
+                           cl::desc("Durable operations allowed per Lambda execution, for the "
+                                    "operation-budget pass (default 3000)"),
+                           cl::init(3000), cl::cat(category));
 cl::opt<DiagFormat> diagFormat(
     "diagnostics-format", cl::desc("How diagnostics are printed on stderr (default: human)"),
     cl::init(DiagFormat::Human),
@@ -227,11 +236,22 @@ int main(int argc, char **argv) {
     }
     pipeline.printAfter.push_back(p);
   }
+  if (emit == Emit::LambdaPlan) {
+    if (pipeline.passes.empty())
+      pipeline.passes = passes::defaultPipeline();
+    if (std::find(pipeline.passes.begin(), pipeline.passes.end(), "operation-budget") == pipeline.passes.end())
+      pipeline.passes.push_back("operation-budget");
+  }
+  if (opBudget == 0) {
+    llvm::errs() << "ci-compile: --op-budget must be at least 1\n";
+    return kExitUsage;
+  }
   pipeline.printAfterAll = llvm::shouldPrintAfterAll();
   pipeline.timePasses = llvm::TimePassesIsEnabled;
 
   passes::CompileOptions copts;
   copts.repoRoot = repoRoot;
+  copts.opBudget = opBudget;
   copts.workflowCache = workflowCache;
   if (!durationsFile.empty()) {
     auto d = passes::readDurations(durationsFile);
@@ -325,6 +345,11 @@ int main(int argc, char **argv) {
       break;
     case Emit::Plan:
       out = ir::writePlanJson(unit.plan);
+      break;
+    case Emit::LambdaPlan:
+      out = backend::writeLambdaPlanJson(unit.plan);
+      if (llvm::sys::fs::is_directory(output))
+        output = output + "/" + backend::lambdaPlanFileName(unit.plan);
       break;
     case Emit::Dot:
       out = backend::renderDot(backend::graphFromPlan(unit.workflow(), gopts));

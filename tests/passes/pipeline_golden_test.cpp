@@ -1,6 +1,7 @@
 // Golden diagnostics of the compile pipeline (tests/passes/pipeline_golden) and plan
 // goldens of the examples. Regenerate with CI_UPDATE_GOLDEN=1.
 #include "pass_test_util.h"
+#include "passes/pass_registry.h"
 
 #include <set>
 
@@ -22,7 +23,7 @@ void checkGolden(const fs::path &golden, const std::string &actual) {
   EXPECT_EQ(testutil::readFile(golden), actual) << golden;
 }
 
-/// `# options: max-nesting=2 max-reusable-workflows=2 max-jobs=3` on the first line.
+/// `# options: max-nesting=2 max-reusable-workflows=2 max-jobs=3 op-budget=40` on the first line.
 passes::CompileOptions optionsOf(const std::string &text) {
   passes::CompileOptions o;
   llvm::StringRef first = llvm::StringRef(text).split('\n').first;
@@ -40,6 +41,8 @@ passes::CompileOptions optionsOf(const std::string &text) {
       o.maxReusableWorkflows = n;
     else if (k == "max-jobs")
       o.maxJobs = n;
+    else if (k == "op-budget")
+      o.opBudget = n;
   }
   return o;
 }
@@ -89,7 +92,13 @@ TEST(PipelineGolden, DiagnosticsOfEachCase) {
     std::string text = testutil::readFile(f);
     passes::CompileOptions o = optionsOf(text);
     o.workflowFiles = helpers;
-    auto c = passtest::compile(text, std::move(o), {}, ".github/workflows/" + f.filename().string());
+    // A case that sets op-budget also runs operation-budget (not in the default pipeline).
+    std::vector<std::string> pipeline;
+    if (o.opBudget != passes::CompileOptions{}.opBudget) {
+      pipeline = passes::defaultPipeline();
+      pipeline.push_back("operation-budget");
+    }
+    auto c = passtest::compile(text, std::move(o), pipeline, ".github/workflows/" + f.filename().string());
     for (const auto &d : c->diags.diagnostics())
       seen.insert(d.kindName().str());
     checkGolden(goldenDir() / (f.stem().string() + ".golden"), render(*c));

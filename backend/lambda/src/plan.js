@@ -6,14 +6,16 @@
  * plan job ids, `needs_as` for the name each need has in the `needs` context, matrices either
  * pre-expanded (`instances`) or symbolic (`strategy.matrix` as a template).
  *
- * The operation model (see docs/lambda.md) is an upper bound reached when every job completion
- * wakes the execution on its own. passes/operation_budget.cpp implements the same estimate and
- * partitioning for `ci-compile --emit=lambda-plan`; tests/passes/operation_budget_test.cpp
- * requires both to agree on generated plans, so change them together:
- *   fixed 3 (cancel and retry callbacks, finish step) [+3 with a workflow concurrency group]
+ * The operation model (see docs/lambda.md) is an upper bound for a run in which every job
+ * succeeds, every completion wakes the execution on its own and no concurrency group makes
+ * anything wait. passes/operation_budget.cpp implements the same estimate and partitioning for
+ * `ci-compile --emit=lambda-plan`; tests/passes/operation_budget_test.cpp requires both to agree
+ * on generated plans, so change them together:
+ *   fixed 4 (cancel and retry callbacks, the first effects step, the finish step)
+ *   + 2 with a workflow-level concurrency group (its wake callback, the acquire step)
  *   + 2 per job instance (its callback, the wait that sees it finish)
- *   + 1 per dispatch wave (at most 1 + instances not dispatchable at start)
- *   + 1 per instance with a concurrency group (the step that releases the group)
+ *   + 1 per later dispatch wave (see estimateExecution)
+ *   + 1 per instance with a job-level concurrency group (the step that releases the group)
  *   + 2 per child execution (invoke, the wait that sees it finish).
  */
 
@@ -170,42 +172,66 @@ export function ancestorSets(jobs) {
 /** Instances a job contributes to the estimate (calls contribute none themselves). */
 const legCount = (j) => (j.uses ? 0 : j.legs);
 
-/** Instances of `j` not dispatchable when the execution starts (for the wave bound). */
+/** Queued legs of `j` that wait for a max-parallel slot (a compile-time number; an expression counts as unlimited). */
+function heldBack(j) {
+  const p = typeof j.strategy?.max_parallel === "number" ? Math.floor(j.strategy.max_parallel) : NaN;
+  return p < j.legs ? j.legs - Math.max(0, p) : 0;
+}
+
+/** Instances of `j` not dispatchable when the execution starts. */
 function lateInstances(j, byId, members) {
   if (j.uses) return 0;
   let hasNeeds = j.needs.some((n) => members.has(n));
   if (j.call && members.has(j.call) && byId.get(j.call).needs.length) hasNeeds = true;
-  if (hasNeeds) return j.legs;
-  // A compile-time max-parallel (a number; an expression counts as unlimited), floored.
-  const p = typeof j.strategy?.max_parallel === "number" ? Math.floor(j.strategy.max_parallel) : NaN;
-  return p < j.legs ? j.legs - Math.max(0, p) : 0;
+  return hasNeeds ? j.legs : heldBack(j);
 }
 
 /**
  * Operation estimate of one execution that runs `members` (job ids) and invokes `children`
  * child executions. @returns {number}
+ *
+ * Dispatch waves after the first come from completions. Jobs whose prerequisites in this
+ * execution are the same set start in the same wave, so the waves that start jobs with needs are
+ * at most the distinct prerequisite sets, and at most the jobs some member waits for (one wave
+ * each, at their last leg); each leg that frees a max-parallel slot adds one. Never more than the
+ * instances that start late.
  */
 export function estimateExecution(workflow, members, children = 0, withWorkflowGroup = !!workflow.concurrency) {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
-  let ops = 3 + (withWorkflowGroup ? 3 : 0) + 2 * children;
+  const needed = new Set();
+  for (const id of members) for (const n of byId.get(id).needs) needed.add(n);
+  let ops = 4 + (withWorkflowGroup ? 2 : 0) + 2 * children;
   let late = 0;
-  let any = false;
+  let unlockers = 0;
+  let held = 0;
+  const prerequisites = new Set();
   for (const id of members) {
     const j = byId.get(id);
     const n = legCount(j);
     if (n === 0) continue;
-    any = true;
     ops += 2 * n + (j.concurrency ? n : 0);
     late += lateInstances(j, byId, members);
+    if (needed.has(j.id) || (j.call && needed.has(j.call))) unlockers++;
+    const key = prerequisiteKey(j, byId, members);
+    if (key !== null) prerequisites.add(key);
+    held += heldBack(j);
   }
-  if (any) ops += 1 + late;
+  ops += Math.min(late, Math.min(unlockers, prerequisites.size) + held);
   return ops;
+}
+
+/** What `j` waits for in this execution (its needs there, its call's gate), or null for nothing. */
+function prerequisiteKey(j, byId, members) {
+  const ids = [...new Set(j.needs.filter((n) => members.has(n)))].sort();
+  if (j.call && members.has(j.call) && byId.get(j.call).needs.length) ids.push(`call:${j.call}`);
+  return ids.length ? JSON.stringify(ids) : null;
 }
 
 /**
  * Fills `estimate` and, when the workflow is over `budget`, `partitions`: reusable calls and
  * matrices first (each a child execution), then whole topological levels or chunks of one level,
- * largest first, until the parent fits. Every child fits the budget by construction.
+ * largest first, until the parent fits. Every child fits the budget except a single matrix job or
+ * reusable call larger than it (see `overBudget`).
  */
 export function partitionWorkflow(workflow, budget = DEFAULT_OP_BUDGET) {
   const all = workflow.jobs.map((j) => j.id);
@@ -273,4 +299,21 @@ export function partitionWorkflow(workflow, budget = DEFAULT_OP_BUDGET) {
     executions: [{ id: "main", operations: parent }, ...parts.map((p) => ({ id: p.id, operations: p.estimate }))],
   };
   return workflow;
+}
+
+/**
+ * The executions of a partitioned workflow still over its budget, as messages (empty when every
+ * execution fits): a single matrix job or reusable call larger than the budget cannot be split,
+ * and a parent with very many children pays 2 operations for each.
+ * `ci-compile --emit=lambda-plan` reports the same as an `operation-budget` error.
+ */
+export function overBudget(workflow) {
+  const e = workflow.estimate;
+  if (!e) return [];
+  return e.executions.filter((x) => x.operations > e.budget).map((x) =>
+    `${x.id === "main" ? "the main execution" : `child execution ${x.id}`} of workflow "${workflow.id}" may need ` +
+    `${x.operations} durable operations, over the budget of ${e.budget}; ` +
+    (x.id === "main"
+      ? `it waits for ${e.executions.length - 1} child executions (2 operations each) and cannot be split further`
+      : "a single matrix job or reusable-workflow call this large cannot be split further"));
 }

@@ -1,6 +1,6 @@
 // The Run durable function: loads the plan, invokes one Workflow execution per workflow, waits for all.
 import { withDurableExecution } from "@aws/durable-execution-sdk-js";
-import { readPlan, partitionWorkflow } from "./plan.js";
+import { readPlan, partitionWorkflow, overBudget, PlanError } from "./plan.js";
 import { countingContext } from "./workflow.js";
 
 /**
@@ -19,6 +19,9 @@ export async function runRun(event, rawCtx, deps) {
     for (const w of p.workflows) partitionWorkflow(w, budget);
     return p;
   });
+  // Refused outside the step: a plan over budget fails the same way on every retry.
+  const over = plan.workflows.flatMap(overBudget);
+  if (over.length) throw new PlanError(over.join("\n"));
   const run = { ...(plan.run ?? {}), ...(event.run ?? {}) };
   const calls = plan.workflows.map((w) => ctx.invoke(`workflow:${w.id}`, deps.workflowFunction, { run, workflow: w }));
   ctx.operations++;

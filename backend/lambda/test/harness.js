@@ -104,3 +104,30 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
 export function conclusions(result) {
   return Object.fromEntries(result.jobs.map((j) => [j.name, j.conclusion]));
 }
+
+/**
+ * Options for `runPlan` that deliver job reports one per wake: a report is sent only when no
+ * Workflow invocation is running (the execution is suspended), one per suspension, so each
+ * completion costs a fresh invocation that replays the history. A slow poll covers an end that
+ * raced with the runner's own bookkeeping. `driver.released` counts the reports sent; call
+ * `driver.stop()` when the run is over.
+ */
+export function onePerWake(extra = {}) {
+  const driver = { env: null, released: 0, lastEnded: -1 };
+  const tryRelease = () => {
+    const env = driver.env;
+    if (!env || env.invocations.count !== env.invocations.ended) return;
+    if (env.invocations.ended === driver.lastEnded || env.provider.queued === 0) return;
+    driver.lastEnded = env.invocations.ended;
+    driver.released++;
+    env.provider.releaseNext();
+  };
+  const poll = realSetInterval(tryRelease, 250);
+  driver.stop = () => realClearInterval(poll);
+  driver.options = {
+    ...extra, mode: "manual",
+    onStart: (e) => { driver.env = e; extra.onStart?.(e); },
+    onInvocationEnd: () => realSetImmediate(tryRelease),
+  };
+  return driver;
+}

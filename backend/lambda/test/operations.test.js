@@ -1,9 +1,11 @@
 // Operation counts, partitions into child executions, concurrency between runs, SQS idempotency, the Callback API.
 import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
-import { setup, teardown, runPlan, conclusions, sleep, realNow, realSetInterval, realClearInterval } from "./harness.js";
+import { setup, teardown, runPlan, conclusions, sleep, realNow, onePerWake } from "./harness.js";
 import { plan, fanOut, chain, matrixPlan } from "./plans.js";
-import { readPlan, partitionWorkflow } from "../src/plan.js";
+import { readPlan, partitionWorkflow, overBudget } from "../src/plan.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { MemoryControlStore } from "../src/control_store.js";
 import { makeSqsHandler, executionName } from "../src/sqs.js";
 import { makeCallbackApiHandler } from "../src/callback_api.js";
@@ -20,29 +22,14 @@ function estimateOf(p, budget = 3000) {
   return w.estimate;
 }
 
-/**
- * Runs with one completion per wake: a job report is sent only while no Workflow invocation is
- * active (the execution is suspended), and only one per suspension, so every completion costs a
- * fresh invocation that replays the whole history. Returns the run and the number of releases.
- */
+/** Runs `p` with one completion per wake (harness `onePerWake`); adds the number of reports sent. */
 async function runOnePerWake(p, scenario = {}, opts = {}) {
-  let env = null;
-  let lastEnded = -1;
-  let released = 0;
-  const poll = realSetInterval(() => {
-    if (!env) return;
-    const { count, ended } = env.invocations;
-    if (count === ended && ended !== lastEnded && env.provider.queued > 0) {
-      lastEnded = ended;
-      released++;
-      env.provider.releaseNext();
-    }
-  }, 20);
+  const driver = onePerWake(opts);
   try {
-    const out = await runPlan(p, scenario, { ...opts, mode: "manual", onStart: (e) => { env = e; } });
-    return { ...out, released };
+    const out = await runPlan(p, scenario, driver.options);
+    return { ...out, released: driver.released };
   } finally {
-    realClearInterval(poll);
+    driver.stop();
   }
 }
 
@@ -50,6 +37,9 @@ for (const [label, p] of [
   ["fan-out of 40", fanOut(40)],
   ["chain of 25", chain(25)],
   ["matrix of 12 with max-parallel 3", matrixPlan({ a: [1, 2, 3], b: [1, 2, 3, 4] }, { max_parallel: 3 })],
+  ["fan-out of 10 between a setup job and a final job", plan([{ id: "setup" },
+    ...Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, needs: ["setup"] })),
+    { id: "final", needs: Array.from({ length: 10 }, (_, i) => `t${i}`) }])],
 ]) {
   test(`operations of a ${label}, one completion per wake: at most the estimate and within 10% of it`, async () => {
     const est = estimateOf(p);
@@ -59,9 +49,11 @@ for (const [label, p] of [
     assert.equal(released, jobs, "every job reported on its own wake");
     assert.ok(invocations.count >= jobs + 1, "one invocation to start, one per completion (each replays)");
     const actual = result.workflows[0].operations;
+    console.log(`operations of a ${label}: ${actual} measured, ${est.operations} estimated, ${jobs} job instances`);
     assert.ok(actual <= est.operations, `actual ${actual} > estimate ${est.operations}`);
     assert.ok(actual >= 0.9 * est.operations, `actual ${actual} < 90% of estimate ${est.operations}`);
     assert.ok(actual <= 3 * jobs + 3, `${actual} operations for ${jobs} jobs`);
+    assert.ok(actual <= 3000);
   });
 }
 
@@ -232,4 +224,19 @@ test("matrix expansion follows GitHub's worked examples (gha-semantics §2.4)", 
   assert.throws(() => expandMatrix({ os: [] }, "j"), /does not contain any values/);
   assert.throws(() => expandMatrix({ os: ["a"], exclude: [{ arch: "x" }] }, "j"), /exclude key 'arch'/);
   assert.throws(() => expandMatrix({ a: Array.from({ length: 300 }, (_, i) => i) }, "j"), /at most 256/);
+});
+
+test("a plan whose matrix alone is over the budget: the Run function refuses it and estimate-plan.js exits 1", { timeout: 30_000 }, async () => {
+  const p = plan([{ id: "m", strategy: { matrix: { n: Array.from({ length: 30 }, (_, i) => i) } }, legs: 30 }, { id: "a" }]);
+  const w = readPlan(p).workflows[0];
+  partitionWorkflow(w, 40);
+  assert.deepEqual(w.partitions.map((x) => [x.kind, x.jobs]), [["matrix", ["m"]]]);
+  assert.deepEqual(overBudget(w), ['child execution p1 of workflow "ci" may need 64 durable operations, over the budget of 40; ' +
+    "a single matrix job or reusable-workflow call this large cannot be split further"]);
+  await assert.rejects(runPlan(p, {}, { opBudget: 40 }), /child execution p1 of workflow \\?"ci\\?" may need 64 durable operations/);
+  const cli = spawnSync(process.execPath, [fileURLToPath(new URL("../bin/estimate-plan.js", import.meta.url)), "--budget", "40"],
+    { input: JSON.stringify(p), encoding: "utf8" });
+  assert.equal(cli.status, 1, cli.stderr);
+  assert.match(cli.stderr, /estimate-plan: child execution p1 of workflow "ci" may need 64 durable operations/);
+  assert.equal(JSON.parse(cli.stdout).workflows[0].estimate.executions[1].operations, 64);
 });
