@@ -316,7 +316,12 @@ void registerLocalProviders(ProviderRegistry &registry, Store &store, const Cloc
       return std::make_unique<LocalProvider>(n, std::move(c), store, clock);
     });
   }
-  registry.addSource(std::make_unique<LocalCompletions>(store, clock));
+  // CI_EXEC_HEARTBEAT_STALE_MS shortens the wait for a dead supervisor (tests).
+  int64_t staleMs = 30'000;
+  if (const char *v = std::getenv("CI_EXEC_HEARTBEAT_STALE_MS"))
+    if (int64_t ms = std::atoll(v); ms > 0)
+      staleMs = ms;
+  registry.addSource(std::make_unique<LocalCompletions>(store, clock, staleMs));
 }
 
 } // namespace runtime

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 using namespace localtest;
@@ -19,8 +20,8 @@ std::string fileContaining(const fs::path &dir, const std::string &needle) {
   return "";
 }
 
-/// Processes whose command line contains `marker`.
-int processesWith(const std::string &marker) {
+/// Processes whose command line contains `marker` (their pids in `pids`).
+int processesWith(const std::string &marker, std::vector<int> *pids = nullptr) {
   int n = 0;
   for (const auto &e : fs::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();
@@ -30,8 +31,11 @@ int processesWith(const std::string &marker) {
     for (char &c : cmd)
       if (c == '\0')
         c = ' ';
-    if (cmd.find(marker) != std::string::npos && cmd.find("grep") == std::string::npos)
+    if (cmd.find(marker) != std::string::npos && cmd.find("grep") == std::string::npos) {
       ++n;
+      if (pids)
+        pids->push_back(std::stoi(name));
+    }
   }
   return n;
 }
@@ -148,6 +152,35 @@ jobs:
   nlohmann::json doc = nlohmann::json::parse(status.text, nullptr, false);
   EXPECT_EQ(doc["conclusion"], "cancelled") << status.text;
   EXPECT_EQ(jobConclusion(doc, "long"), "cancelled") << status.text;
+}
+
+TEST(LocalProcess, ADeadSupervisorFailsItsJobWithAReason) {
+  Repo r;
+  r.write("d.yml", R"Y(on: push
+jobs:
+  doomed:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 331.5
+)Y");
+  r.commit();
+  std::string bin = (testutil::binDir() / "ci-exec").string();
+  std::string cmd = "cd " + quote(r.dir()) + " && CI_EXEC_HEARTBEAT_STALE_MS=1500 " + quote(bin) +
+                    " run d.yml --provider local --store " + quote(r.store()) + " > run.out 2>&1 &";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_TRUE(waitFor([] { return processesWith("sleep 331.5") > 0; }, 20000));
+  nlohmann::json job = r.sql("SELECT pid FROM exec_jobs");
+  ASSERT_EQ(job.size(), 1u);
+  ASSERT_EQ(std::system(("kill -9 " + std::to_string(job[0]["pid"].get<int>())).c_str()), 0);
+  std::vector<int> orphans; // the step of a dead supervisor is nobody's to stop
+  processesWith("sleep 331.5", &orphans);
+  for (int pid : orphans)
+    ::kill(pid, SIGKILL);
+  ASSERT_TRUE(waitFor([&] { return r.sql("SELECT 1 FROM ci_runs WHERE status = 'completed'").size() == 1; }, 20000));
+  Output status = r.exec("status 1 --json");
+  nlohmann::json doc = nlohmann::json::parse(status.text, nullptr, false);
+  EXPECT_EQ(jobConclusion(doc, "doomed"), "failure") << status.text;
+  EXPECT_NE(status.text.find("the job supervisor stopped"), std::string::npos) << status.text;
 }
 
 TEST(LocalProcess, CrashOfCiExecLosesNoCompletionAndRunsNoJobTwice) {
