@@ -69,8 +69,31 @@ double bareBashSeconds(int n) {
   return t / n;
 }
 
+double runOnce(benchmark::State &state, int jobs, int steps);
+
+/// The wall time of the smallest run (1 job of 1 step): ci-exec's fixed cost.
+double baseSeconds(benchmark::State &state) {
+  static double base = -1;
+  if (base < 0)
+    base = runOnce(state, 1, 1);
+  return base;
+}
+
+double runOnce(benchmark::State &state, int jobs, int steps) {
+  std::string repo = makeRepo(std::to_string(jobs) + "x" + std::to_string(steps) + "-once", jobsWorkflow(jobs, steps));
+  std::string cmd = "cd '" + repo + "' && '" + (binDir() / "ci-exec").string() +
+                    "' run wf.yml --provider local --op-budget 100000 --store state.db > out.txt 2>&1";
+  double t = seconds([&] {
+    if (std::system(cmd.c_str()) != 0)
+      state.SkipWithError("ci-exec run failed");
+  });
+  fs::remove_all(repo);
+  return t;
+}
+
 void runWorkflow(benchmark::State &state, int jobs, int steps) {
   double bare = bareBashSeconds(50);
+  double base = baseSeconds(state);
   std::string repo = makeRepo(std::to_string(jobs) + "x" + std::to_string(steps), jobsWorkflow(jobs, steps));
   if (repo.empty()) {
     state.SkipWithError("cannot create the scratch repository");
@@ -85,7 +108,7 @@ void runWorkflow(benchmark::State &state, int jobs, int steps) {
     fs::remove(fs::path(repo) / "state.db");
     double t = seconds([&] {
       if (std::system(cmd.c_str()) != 0)
-        state.SkipWithError("ci-exec run failed (see out.txt in the scratch repository)");
+        state.SkipWithError(("ci-exec run failed (see " + repo + "/out.txt)").c_str());
     });
     state.SetIterationTime(t);
     total += t;
@@ -95,9 +118,14 @@ void runWorkflow(benchmark::State &state, int jobs, int steps) {
   double bareAll = bare * jobs * steps;
   state.counters["bash_ms"] = bare * 1e3;
   state.counters["wall_ms"] = perRun * 1e3;
-  state.counters["over_ms_per_job"] = (perRun - bareAll) * 1e3 / jobs;
-  state.counters["over_ms_per_step"] = (perRun - bareAll) * 1e3 / (jobs * steps);
-  fs::remove_all(repo);
+  state.counters["base_ms"] = base * 1e3;
+  // What one more job (of one step) or one more step costs above its bash process.
+  if (jobs * steps > 1)
+    state.counters[jobs > 1 ? "over_ms_per_job" : "over_ms_per_step"] =
+        ((perRun - base) / (jobs * steps - 1) - bare) * 1e3;
+  (void)bareAll;
+  if (!state.error_occurred())
+    fs::remove_all(repo);
 }
 
 void BM_LocalJobs(benchmark::State &state) { runWorkflow(state, static_cast<int>(state.range(0)), 1); }

@@ -268,8 +268,15 @@ llvm::Error LocalCompletions::deliverDue(Engine &engine, TimeMs now) {
     if (r.state == "completed" && r.report) {
       report = json::parse(*r.report, nullptr, false);
     } else {
-      if (r.pid && ::kill(static_cast<pid_t>(*r.pid), 0) == 0)
-        continue; // alive but slow to heartbeat (a stopped process, a busy disk): wait
+      std::optional<int64_t> pid = r.pid;
+      if (!pid) { // not in the store yet: the supervisor's pid file
+        std::ifstream in((std::filesystem::path(r.dir) / "pid").string());
+        int64_t p = 0;
+        if (in >> p && p > 0)
+          pid = p;
+      }
+      if (pid && ::kill(static_cast<pid_t>(*pid), 0) == 0)
+        continue; // alive but slow to heartbeat (a long turn holds the store, a busy disk): wait
       report = json{{"conclusion", "failure"},
                     {"outputs", json::object()},
                     {"error", r.pid ? "the job supervisor stopped (pid " + std::to_string(*r.pid) +

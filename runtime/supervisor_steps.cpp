@@ -131,7 +131,7 @@ void JobRunner::runStep(const json &step, size_t position, StepScope &scope) {
     }
   }
   std::string conclusion = body.outcome == "failure" && continueOnError ? "success" : body.outcome;
-  if (!id.empty())
+  if (!id.empty() && !llvm::StringRef(id).startswith("__"))
     scope.steps[id] = json{{"outputs", body.outputs}, {"outcome", body.outcome}, {"conclusion", conclusion}};
   if (body.outcome == "cancelled")
     status_ = "cancelled";
@@ -193,7 +193,12 @@ int JobRunner::run() {
   std::error_code ec;
   if (fs::exists(jobDir_ + "/cancel", ec))
     requestCancel();
-  llvm::Expected<std::unique_ptr<Store>> store = Store::open(str(desc_, "store"));
+  // The pid file tells a restarted orchestrator this job is alive before the store does
+  // (a long orchestrator turn can hold the store's write lock for a while).
+  std::ofstream(jobDir_ + "/pid", std::ios::trunc) << ::getpid() << "\n";
+  StoreOptions so;
+  so.busyTimeoutMs = 600'000; // wait for the orchestrator's turns rather than lose a report
+  llvm::Expected<std::unique_ptr<Store>> store = Store::open(str(desc_, "store"), so);
   if (!store) {
     std::fprintf(stderr, "ci-exec-supervisor: %s\n", llvm::toString(store.takeError()).c_str());
     return 3;
@@ -222,6 +227,7 @@ int JobRunner::run() {
   for (auto it = secrets_.begin(); it != secrets_.end(); ++it)
     if (it->is_string())
       masker_.add(it->get<std::string>());
+  // Steps without an id have generated ids (`__run`, `__run_2`...): not in `steps`.
   debug_ = str(secrets_, "ACTIONS_STEP_DEBUG") == "true" || str(desc_.value("vars", json::object()), "ACTIONS_STEP_DEBUG") == "true";
 
   fs::create_directories(workspace_, ec);
