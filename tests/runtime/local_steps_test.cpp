@@ -176,4 +176,32 @@ jobs:
   EXPECT_NE(doc.dump().find("does not support"), std::string::npos) << doc.dump(2);
 }
 
+TEST(LocalSteps, PlatformLabelsChooseTheProvider) {
+  Repo r;
+  r.write("p.yml", R"Y(on: push
+jobs:
+  plain:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo plain
+  boxed:
+    runs-on: [self-hosted, Isolated]
+    steps:
+      - run: echo boxed
+)Y");
+  r.commit();
+  Output bad = r.exec("run p.yml --platform isolated=docker");
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_NE(bad.text.find("must be local or sandbox"), std::string::npos) << bad.text;
+  if (sh("bwrap --ro-bind / / true").exit != 0)
+    GTEST_SKIP() << "bubblewrap cannot create namespaces here";
+  Output ok = r.exec("run p.yml --platform isolated=sandbox");
+  EXPECT_EQ(ok.exit, 0) << ok.text;
+  nlohmann::json rows = r.sql("SELECT instance, provider FROM exec_jobs ORDER BY instance");
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  EXPECT_EQ(rows[0]["instance"], "boxed");
+  EXPECT_EQ(rows[0]["provider"], "sandbox");
+  EXPECT_EQ(rows[1]["provider"], "local");
+}
+
 } // namespace
