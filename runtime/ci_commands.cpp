@@ -2,6 +2,7 @@
 #include "runtime/ci_commands.h"
 
 #include "runtime/ci_state.h"
+#include "runtime/local_provider.h"
 #include "runtime/run_control.h"
 #include "runtime/run_driver.h"
 #include "runtime/scenario.h"
@@ -73,6 +74,21 @@ json keyValues(const KeyValues &kv) {
   for (const auto &[k, v] : kv)
     out[k] = v;
   return out;
+}
+
+/// The configuration of the local and sandbox providers from the run's flags.
+json localProviderConfig(const RunCommand &cmd, const std::string &repo) {
+  json platforms = json::object();
+  for (const auto &[label, provider] : cmd.platforms)
+    platforms[label] = provider;
+  std::error_code ec;
+  json c{{"default", cmd.provider}, {"platforms", platforms}, {"repo", repo},
+         {"skip_missing_actions", cmd.skipMissingActions}, {"sandbox_network", cmd.sandboxNetwork}};
+  if (!cmd.actionCache.empty())
+    c["action_cache"] = std::filesystem::absolute(cmd.actionCache, ec).string();
+  if (cmd.cancelGraceMs >= 0)
+    c["cancel_grace_ms"] = cmd.cancelGraceMs;
+  return c;
 }
 
 bool storeExists(const std::string &path) { return std::filesystem::exists(path); }
@@ -158,6 +174,7 @@ llvm::Expected<CiEnvironment> openCiEnvironment(const CiEnvironmentOptions &opti
   env.engine = std::move(*engine);
   env.providers = std::make_unique<ProviderRegistry>();
   registerSimProvider(*env.providers, env.engine->store(), *env.clock);
+  registerLocalProviders(*env.providers, env.engine->store(), *env.clock);
   CiDeps deps;
   deps.engine = env.engine.get();
   deps.providers = env.providers.get();
@@ -219,6 +236,8 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   req.event = cmd.event.empty() ? "push" : cmd.event;
   req.provider = cmd.provider;
   req.providerConfig = scenario;
+  if (cmd.provider == "local" || cmd.provider == "sandbox")
+    req.providerConfig = localProviderConfig(cmd, repoRootOf(source));
   req.virtualTime = cmd.virtualTime;
   req.secrets = cmd.secrets;
   req.request = json{{"source", source},

@@ -43,6 +43,13 @@ struct RunCommand {
   std::string provider = "sim";
   std::string scenarioPath;
   KeyValues inputs, vars, secrets;
+  /// local/sandbox providers: `--platform LABEL=PROVIDER`, `--action-cache`,
+  /// `--skip-missing-actions`, `--sandbox-network`, the cancel grace period.
+  KeyValues platforms;
+  std::string actionCache;
+  bool skipMissingActions = false;
+  bool sandboxNetwork = false;
+  int64_t cancelGraceMs = -1;
   bool virtualTime = false;
   int64_t opBudget = kDefaultOpBudget;
   bool json = false;

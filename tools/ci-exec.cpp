@@ -1,6 +1,7 @@
 // ci-exec: runs workflows on the built-in replaying runtime. This file only parses flags.
 #include "runtime/ci_commands.h"
 #include "runtime/exec_commands.h"
+#include "runtime/step_commands.h"
 #include "runtime/workflow_compiler.h"
 
 #include <algorithm>
@@ -18,8 +19,10 @@ const char *kUsage =
     "usage: ci-exec <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run FILE|DIR|PLAN.json [--event NAME] [--event-path PAYLOAD.json] [--provider sim]\n"
+    "  run FILE|DIR|PLAN.json [--event NAME] [--event-path PAYLOAD.json] [--provider sim|local|sandbox]\n"
     "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
+    "      [--secrets-file .env] [--platform LABEL=local|sandbox]... [--action-cache DIR]\n"
+    "      [--skip-missing-actions] [--sandbox-network] [--cancel-grace-ms N]\n"
     "      [--op-budget N]     run the workflows the event triggers and wait for the run's end\n"
     "  status [RUN]        the runs, or one run's jobs\n"
     "  cancel RUN [--job JOB]\n"
@@ -157,8 +160,9 @@ int main(int argc, char **argv) {
   }
   if (command == "run") {
     Args a = parse(argc, argv,
-                   {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget"},
-                   {"--virtual-time"});
+                   {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget",
+                    "--secrets-file", "--platform", "--action-cache", "--cancel-grace-ms"},
+                   {"--virtual-time", "--skip-missing-actions", "--sandbox-network"});
     if (!a.error.empty())
       return usage(a.error);
     if (a.positional.size() != 1)
@@ -180,8 +184,42 @@ int main(int argc, char **argv) {
       return usage("--op-budget needs a positive number");
     std::string error;
     if (!keyValues(a, "--input", cmd.inputs, error) || !keyValues(a, "--var", cmd.vars, error) ||
-        !keyValues(a, "--secret", cmd.secrets, error))
+        !keyValues(a, "--secret", cmd.secrets, error) || !keyValues(a, "--platform", cmd.platforms, error))
       return usage(error);
+    for (const auto &[label, provider] : cmd.platforms)
+      if (provider != "local" && provider != "sandbox")
+        return usage("--platform " + label + "=" + provider + ": the provider must be local or sandbox");
+    if (!cmd.platforms.empty() && !a.value("--provider"))
+      cmd.provider = "local";
+    if (const std::string *f = a.value("--secrets-file")) {
+      std::FILE *in = std::fopen(f->c_str(), "rb");
+      if (!in)
+        return usage("--secrets-file: cannot read " + *f);
+      std::string text;
+      char buf[4096];
+      for (size_t n; (n = std::fread(buf, 1, sizeof buf, in)) > 0;)
+        text.append(buf, n);
+      std::fclose(in);
+      std::vector<std::pair<std::string, std::string>> parsed = parseDotenv(text, error);
+      if (!error.empty())
+        return usage("--secrets-file " + *f + ": " + error);
+      // --secret wins over the file.
+      parsed.insert(parsed.end(), cmd.secrets.begin(), cmd.secrets.end());
+      cmd.secrets = std::move(parsed);
+    }
+    if (const std::string *v = a.value("--action-cache"))
+      cmd.actionCache = *v;
+    cmd.skipMissingActions = a.flag("--skip-missing-actions");
+    cmd.sandboxNetwork = a.flag("--sandbox-network");
+    int64_t grace = 0;
+    if (a.value("--cancel-grace-ms")) {
+      if (!parseCount(a.value("--cancel-grace-ms"), grace))
+        return usage("--cancel-grace-ms needs a positive number");
+      cmd.cancelGraceMs = grace;
+    }
+    bool local = cmd.provider == "local" || cmd.provider == "sandbox";
+    if (!local && (a.value("--action-cache") || cmd.skipMissingActions || cmd.sandboxNetwork || !cmd.platforms.empty()))
+      return usage("--platform, --action-cache, --skip-missing-actions and --sandbox-network are for --provider local or sandbox");
     return emit(runRunCommand(cmd, makeWorkflowFileCompiler()));
   }
   if (command == "status") {
