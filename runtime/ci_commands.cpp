@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace runtime {
@@ -227,9 +228,24 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   llvm::Expected<int64_t> id = startRun(*env->engine, req);
   if (!id)
     return fromError(id.takeError());
-  if (llvm::Error e = driveRun(*env, *id))
-    return fromError(std::move(e));
-  return documentResult(env->engine->store(), *id, cmd.json);
+  std::optional<ProgressMonitor> progress;
+  if (cmd.progress != ProgressMode::Off) {
+    progress.emplace(cmd.store, cmd.progress, stderr, cmd.color);
+    progress->start(*id, cmd.virtualTime);
+  }
+  llvm::Error driven = driveRun(*env, *id);
+  if (progress)
+    progress->stop();
+  if (driven)
+    return fromError(std::move(driven));
+  CommandResult result = documentResult(env->engine->store(), *id, cmd.json);
+  if (cmd.summary && !cmd.json && !result.out.empty()) {
+    llvm::Expected<RunView> view = loadRunView(env->engine->store(), *id);
+    if (!view)
+      return fromError(view.takeError());
+    result.out = renderRunSummary(*view);
+  }
+  return result;
 }
 
 CommandResult runStatusCommand(const std::string &storePath, const std::string &run, bool asJson) {

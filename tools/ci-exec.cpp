@@ -1,7 +1,12 @@
 // ci-exec: runs workflows on the built-in replaying runtime. This file only parses flags.
+#include "backend/graph_dot.h"
 #include "runtime/ci_commands.h"
 #include "runtime/exec_commands.h"
+#include "runtime/run_logs.h"
+#include "runtime/run_report.h"
 #include "runtime/workflow_compiler.h"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,8 +25,15 @@ const char *kUsage =
     "commands:\n"
     "  run FILE|DIR|PLAN.json [--event NAME] [--event-path PAYLOAD.json] [--provider sim]\n"
     "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
-    "      [--op-budget N]     run the workflows the event triggers and wait for the run's end\n"
+    "      [--op-budget N] [--plain] [--quiet]\n"
+    "                      run the workflows the event triggers and wait for the run's end;\n"
+    "                      progress on stderr (live on a terminal, else one line per event;\n"
+    "                      --plain: line by line; --quiet: none), then a summary table\n"
     "  status [RUN]        the runs, or one run's jobs\n"
+    "  logs RUN [--job J] [--step S] [--follow] [--no-fold]\n"
+    "                      step logs (groups folded on a terminal); --follow streams them\n"
+    "  report RUN [-o FILE.html]\n"
+    "                      a self-contained HTML page: job graph, timeline, steps, logs\n"
     "  cancel RUN [--job JOB]\n"
     "                      cancel a run (always() jobs still run), or one job of it\n"
     "  retry RUN (--job JOB | --failed)\n"
@@ -155,7 +167,7 @@ int main(int argc, char **argv) {
   if (command == "run") {
     Args a = parse(argc, argv,
                    {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget"},
-                   {"--virtual-time"});
+                   {"--virtual-time", "--plain", "--quiet"});
     if (!a.error.empty())
       return usage(a.error);
     if (a.positional.size() != 1)
@@ -165,6 +177,10 @@ int main(int argc, char **argv) {
     cmd.source = a.positional[0];
     cmd.json = a.json;
     cmd.virtualTime = a.flag("--virtual-time");
+    cmd.summary = true;
+    if (!a.json && !a.flag("--quiet"))
+      cmd.progress = a.flag("--plain") ? ProgressMode::Plain : defaultProgressMode(stderr);
+    cmd.color = cmd.progress == ProgressMode::Live && !std::getenv("NO_COLOR");
     if (const std::string *v = a.value("--event"))
       cmd.event = *v;
     if (const std::string *v = a.value("--event-path"))
@@ -180,6 +196,52 @@ int main(int argc, char **argv) {
         !keyValues(a, "--secret", cmd.secrets, error))
       return usage(error);
     return emit(runRunCommand(cmd, makeWorkflowFileCompiler()));
+  }
+  if (command == "logs") {
+    Args a = parse(argc, argv, {"--job", "--step"}, {"--follow", "--no-fold"});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("logs needs exactly one RUN");
+    LogsCommand cmd;
+    cmd.store = a.store;
+    cmd.run = a.positional[0];
+    if (const std::string *v = a.value("--job"))
+      cmd.job = *v;
+    if (const std::string *v = a.value("--step"))
+      cmd.step = *v;
+    cmd.follow = a.flag("--follow");
+    cmd.fold = !a.flag("--no-fold") && isatty(STDOUT_FILENO);
+    return runLogsCommand(cmd, stdout, stderr);
+  }
+  if (command == "report") {
+    // -o is the one short option: accept it as --output.
+    for (int i = 2; i < argc; ++i)
+      if (std::strcmp(argv[i], "-o") == 0)
+        argv[i] = const_cast<char *>("--output");
+    Args a = parse(argc, argv, {"--output"}, {});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("report needs exactly one RUN");
+    ReportCommand cmd;
+    cmd.store = a.store;
+    cmd.run = a.positional[0];
+    if (const std::string *v = a.value("--output"))
+      cmd.output = *v;
+    ReportOptions options;
+    options.graph = [](const ReportGraph &g) -> llvm::Expected<std::string> {
+      backend::GraphModel m;
+      m.name = g.name;
+      for (const auto &[id, label] : g.clusters)
+        m.clusters.push_back({id, label, "", false, false});
+      for (const ReportGraph::Node &n : g.nodes)
+        m.nodes.push_back({n.id, n.label, n.cluster, n.state, false, n.state == "skipped"});
+      for (const ReportGraph::Edge &e : g.edges)
+        m.edges.push_back({e.from, e.to, false, false, e.fromCluster, e.toCluster});
+      return backend::renderImage(m, "svg");
+    };
+    return emit(runReportCommand(cmd, options));
   }
   if (command == "status") {
     Args a = parse(argc, argv, {}, {});
