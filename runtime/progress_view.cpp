@@ -209,10 +209,18 @@ std::vector<std::string> ProgressPrinter::plainLines(const RunView &view, TimeMs
         continue; // finished steps without times are listed in the report, not here
       std::string text = fmt::format("{}: step {}/{}{}{}", j.name, s.index + 1, j.steps.size(),
                                      s.name.empty() ? "" : " ", s.name);
+      if (s.conclusion == "skipped") {
+        events.push_back({s.startedMs.value_or(now), order++, who + ":step" + std::to_string(s.index),
+                          text + ": skipped"});
+        continue;
+      }
       events.push_back({s.startedMs.value_or(now), order++, who + ":step" + std::to_string(s.index), text});
-      if (!s.conclusion.empty() && s.conclusion != "success")
+      std::string end = s.conclusion != "success" ? s.conclusion
+                        : s.outcome == "failure"     ? "failure (continue-on-error)"
+                                                     : "";
+      if (!s.conclusion.empty() && !end.empty())
         events.push_back({s.endedMs.value_or(now), order++, who + ":step-end" + std::to_string(s.index),
-                          text + ": " + s.conclusion});
+                          text + ": " + end});
     }
     if (!j.conclusion.empty()) {
       std::string text = j.name + ": " + j.conclusion;

@@ -46,10 +46,17 @@ if [[ $probe == *"unknown --provider"* ]]; then
 fi
 rm -rf "$out/run"
 mkdir -p "$out/run"
+# The examples as a repository of their own (jobs check it out; ./.github/actions/greet
+# is relative to it).
+repo="$out/repo"
+rm -rf "$repo"
+cp -r "$root/examples" "$repo"
+(cd "$repo" && git init -q && git add -A &&
+  git -c user.name=demo -c user.email=demo@localhost commit -qm "ci-toolchain examples")
 echo
 echo "ci-exec run examples/.github/workflows/ci.yml --provider $provider --event workflow_dispatch"
 status=0
-(cd "$root/examples" && "$exec_bin" run .github/workflows/ci.yml --provider "$provider" \
+(cd "$repo" && "$exec_bin" run .github/workflows/ci.yml --provider "$provider" \
   --event workflow_dispatch --input environment=staging --store "$store") || status=$?
 echo "(exit status $status: 0 when the run succeeded, 1 when a job failed)"
 "$exec_bin" report 1 --store "$store" -o "$out/report.html"

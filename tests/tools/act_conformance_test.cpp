@@ -98,7 +98,7 @@ std::string expectedOutcome(const Row &r) {
 /// Why a case is not run here ("" to run it).
 std::string skipReason(const Row &r, bool haveLocal) {
   if (r.mode == "host") {
-    if (r.notes.find("Windows host only") != std::string::npos)
+    if (r.notes.rfind("Windows host only", 0) == 0)
       return "Windows-only in act's tests (PowerShell 5, cmd)";
     if (r.path == "runner/shells/pwsh" && shell("command -v pwsh >/dev/null 2>&1").exit != 0)
       return "pwsh is not installed";
@@ -124,13 +124,18 @@ TEST(ActConformance, CasesWithoutDockerOrNetworkReachActsOutcome) {
   fs::path ws = tmp / "runner";
   fs::copy(act / "runner", ws, fs::copy_options::recursive);
   fs::copy(act / "model", tmp / "model", fs::copy_options::recursive);
+  // The JavaScript of act's local node actions is not in the data: small stand-ins.
+  fs::copy(testutil::sourceDir() / "tests" / "data" / "act-standins", ws,
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::remove(ws / "README.md");
   shell("cd " + quote(ws.string()) +
         " && git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm fixtures"
         " >/dev/null 2>&1");
   std::string ciExec = (testutil::binDir() / "ci-exec").string();
   std::string ciCompile = (testutil::binDir() / "ci-compile").string();
+  fs::create_directories(tmp / "probe");
   Ran probe = shell(ciExec + " run " + quote((ws / "fail").string()) + " --provider local --quiet --store " +
-                    quote((tmp / "probe.db").string()) + " 2>&1");
+                    quote((tmp / "probe" / "state.db").string()) + " 2>&1");
   bool haveLocal = probe.out.find("unknown --provider") == std::string::npos;
 
   int agree = 0, disagree = 0, skipped = 0, unexplained = 0, n = 0;
@@ -148,7 +153,10 @@ TEST(ActConformance, CasesWithoutDockerOrNetworkReachActsOutcome) {
     fs::path target = (r.path.rfind("runner/", 0) == 0 ? ws / r.path.substr(7) : tmp / r.path);
     Ran got;
     if (r.mode == "host") {
-      std::string store = (tmp / ("store-" + std::to_string(++n) + ".db")).string();
+      // One directory per case: a store's runs/<run>/ folder sits next to it.
+      fs::path dir = tmp / ("case-" + std::to_string(++n));
+      fs::create_directories(dir);
+      std::string store = (dir / "state.db").string();
       got = shell("cd " + quote(ws.string()) + " && timeout 300 " + ciExec + " run " + quote(target.string()) +
                   " --provider local --event " + (r.event == "-" ? "push" : r.event) + " --quiet --store " +
                   quote(store) + " 2>&1");
