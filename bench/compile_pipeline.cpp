@@ -8,8 +8,9 @@
 //
 // Two more modes, for figures and for users:
 //   bench_compile_pipeline --generate SHAPE N      prints the workflow YAML
-//   bench_compile_pipeline --measure SHAPE N       compiles once in this process and
-//                                                  prints wall time and peak RSS
+//   bench_compile_pipeline --measure SHAPE N [RUNS]  compiles RUNS times (default 5) in
+//                                                  this process and prints wall-time
+//                                                  medians and peak RSS
 #include "synthetic_workflow.h"
 
 #include "ir/plan_json.h"
@@ -17,10 +18,13 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <sys/resource.h>
+#include <time.h>
+#include <vector>
 
 namespace {
 
@@ -102,33 +106,65 @@ double peakRssMB() {
   return double(u.ru_maxrss) / 1024.0; // Linux: kilobytes
 }
 
+/// CPU time of this process in ms (the machine may be shared: wall time then
+/// includes waiting for a core).
+double cpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int generateOrMeasure(int argc, char **argv) {
   bench::Shape shape;
-  if (argc != 4 || !bench::parseShape(argv[2], shape)) {
-    std::fprintf(stderr, "usage: %s --generate|--measure fanout|chain|dag|matrix|calls N\n", argv[0]);
+  if ((argc != 4 && argc != 5) || !bench::parseShape(argv[2], shape)) {
+    std::fprintf(stderr, "usage: %s --generate fanout|chain|dag|matrix|calls N\n"
+                         "       %s --measure fanout|chain|dag|matrix|calls N [RUNS]\n",
+                 argv[0], argv[0]);
     return 2;
   }
   size_t n = std::strtoull(argv[3], nullptr, 10);
+  int runs = argc == 5 ? std::max(1, std::atoi(argv[4])) : 5;
   double before = peakRssMB();
   bench::SyntheticWorkflow w = bench::generateWorkflow(shape, n);
   if (std::strcmp(argv[1], "--generate") == 0) {
     std::fwrite(w.yaml.data(), 1, w.yaml.size(), stdout);
     return 0;
   }
-  auto t0 = std::chrono::steady_clock::now();
-  Outcome o = compile(w, false, nullptr, std::getenv("CI_TIME_PASSES") != nullptr);
-  auto t1 = std::chrono::steady_clock::now();
+  double generated = peakRssMB();
+  // Compile RUNS times (one unit alive at a time), then RUNS times with the
+  // plan JSON; wall-clock medians. Peak RSS is the process's high-water mark:
+  // it includes the generated YAML text (`generated` below).
+  std::vector<double> compileMs, compileCpuMs, planMs;
+  Outcome o;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = cpuMs();
+    o = compile(w, false, nullptr, i == 0 && std::getenv("CI_TIME_PASSES") != nullptr);
+    compileCpuMs.push_back(cpuMs() - c0);
+    compileMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
   double compileRss = peakRssMB();
   std::string plan;
-  compile(w, true, &plan);
-  auto t2 = std::chrono::steady_clock::now();
-  std::printf("%s %zu: %zu plan jobs, %zu edges, %zu instances, %.1f MB of YAML; compile %.0f ms "
-              "(peak RSS %.0f MB), compile + plan JSON (%.1f MB) %.0f ms (peak RSS %.0f MB); "
-              "%.0f MB before generating%s\n",
-              argv[2], n, o.jobs, o.edges, o.instances, double(w.yaml.size()) / 1e6,
-              std::chrono::duration<double, std::milli>(t1 - t0).count(), compileRss,
-              double(plan.size()) / 1e6, std::chrono::duration<double, std::milli>(t2 - t1).count(),
-              peakRssMB(), before, o.ok ? "" : " (errors)");
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    compile(w, true, &plan);
+    planMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::printf("%s %zu: %zu plan jobs, %zu edges, %zu instances, %.1f MB of YAML; %d runs: "
+              "compile median %.0f ms (min %.0f, max %.0f; CPU median %.0f ms), peak RSS %.0f MB; "
+              "compile + plan JSON (%.1f MB) median %.0f ms, peak RSS %.0f MB; "
+              "%.0f MB before generating, %.0f MB after%s\n",
+              argv[2], n, o.jobs, o.edges, o.instances, double(w.yaml.size()) / 1e6, runs,
+              median(compileMs), *std::min_element(compileMs.begin(), compileMs.end()),
+              *std::max_element(compileMs.begin(), compileMs.end()), median(compileCpuMs), compileRss,
+              double(plan.size()) / 1e6, median(planMs), peakRssMB(), before, generated,
+              o.ok ? "" : " (errors)");
   return o.ok ? 0 : 1;
 }
 

@@ -6,6 +6,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace passes {
@@ -21,6 +22,29 @@ std::string displayPath(llvm::StringRef path) {
   return rel.empty() ? path.str() : rel;
 }
 
+/// A directory named on the command line: a repository (it has .github/) is linted
+/// as when ci-lint runs inside it; any other directory gives its .yml/.yaml files.
+static void appendDirectory(const std::string &dir, std::vector<LintInput> &inputs) {
+  std::vector<std::string> paths;
+  if (llvm::sys::fs::is_directory(dir + "/.github")) {
+    paths = discoverLintFiles(dir);
+  } else {
+    std::error_code ec;
+    for (const auto &e : std::filesystem::directory_iterator(dir, ec)) {
+      std::string ext = e.path().extension().string();
+      if (e.is_regular_file(ec) && (ext == ".yml" || ext == ".yaml"))
+        paths.push_back(e.path().string());
+    }
+    std::sort(paths.begin(), paths.end());
+  }
+  for (std::string &p : paths) {
+    LintInput in;
+    in.displayName = displayPath(p);
+    in.path = std::move(p);
+    inputs.push_back(std::move(in));
+  }
+}
+
 llvm::Expected<std::vector<LintInput>>
 collectLintInputs(const std::vector<std::string> &files, const std::string &stdinFilename,
                   const std::function<std::string()> &readStdin) {
@@ -28,6 +52,10 @@ collectLintInputs(const std::vector<std::string> &files, const std::string &stdi
   if (!files.empty()) {
     bool stdinUsed = false;
     for (const std::string &f : files) {
+      if (f != "-" && llvm::sys::fs::is_directory(f)) {
+        appendDirectory(f, inputs);
+        continue;
+      }
       LintInput in;
       in.path = f;
       if (f == "-") {

@@ -211,6 +211,9 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   // Unfinished runs of this store continue while this one runs.
   if (llvm::Error e = resumeRuns(*env->engine))
     return fromError(std::move(e));
+  // workflow_dispatch: github.event.inputs holds the inputs as strings, as on GitHub.
+  if (cmd.event == "workflow_dispatch" && !payload.contains("inputs"))
+    payload["inputs"] = keyValues(cmd.inputs);
   RunRequest req;
   std::string source = std::filesystem::absolute(cmd.source, ec).lexically_normal().string();
   req.source = cmd.source;
@@ -238,14 +241,19 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
     progress->stop();
   if (driven)
     return fromError(std::move(driven));
-  CommandResult result = documentResult(env->engine->store(), *id, cmd.json);
-  if (cmd.summary && !cmd.json && !result.out.empty()) {
+  CommandResult out = documentResult(env->engine->store(), *id, cmd.json);
+  if (cmd.summary && !cmd.json && !out.out.empty()) {
     llvm::Expected<RunView> view = loadRunView(env->engine->store(), *id);
     if (!view)
       return fromError(view.takeError());
-    result.out = renderRunSummary(*view);
+    out.out = renderRunSummary(*view);
   }
-  return result;
+  if (std::getenv("CI_EXEC_STATS")) {
+    const EngineStats &st = env->engine->stats();
+    out.err += fmt::format("engine: {} turns, {} hydrations, {} evictions, {} step runs, {} replayed operations\n",
+                           st.turns, st.hydrations, st.evictions, st.stepRuns, st.replayedOps);
+  }
+  return out;
 }
 
 CommandResult runStatusCommand(const std::string &storePath, const std::string &run, bool asJson) {
@@ -303,7 +311,7 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
   int64_t id = 0;
   if (!parseRunId(cmd.run, id))
     return fail(ExitUsage, "RUN must be a run number (see `ci-exec status`), not \"" + cmd.run + "\"");
-  bool posted = false;
+  bool posted = false, newAttemptVirtual = false;
   {
     llvm::Expected<std::unique_ptr<Store>> store = Store::open(cmd.store);
     if (!store)
@@ -318,10 +326,17 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
     posted = *r;
     if (!posted && !retry)
       return fail(ExitFailure, "run " + cmd.run + " has already completed");
+    // A new attempt of a finished run runs on the clock its run used.
+    if (!posted) {
+      llvm::Expected<std::optional<RunRecord>> last = ci::findRun(**store, id);
+      if (!last)
+        return fromError(last.takeError());
+      newAttemptVirtual = *last && (*last)->virtualTime;
+    }
   }
   CiEnvironmentOptions eo;
   eo.store = cmd.store;
-  eo.virtualTime = unfinishedRunsAreVirtual(cmd.store);
+  eo.virtualTime = posted ? unfinishedRunsAreVirtual(cmd.store) : newAttemptVirtual;
   eo.compiler = compiler;
   llvm::Expected<CiEnvironment> env = openCiEnvironment(eo);
   if (!env) {
@@ -347,7 +362,11 @@ CommandResult control(const ControlCommand &cmd, const WorkflowFileCompiler &com
     return fromError(std::move(e));
   if (llvm::Error e = driveRun(*env, id))
     return fromError(std::move(e));
-  return documentResult(env->engine->store(), id, cmd.json);
+  CommandResult out = documentResult(env->engine->store(), id, cmd.json);
+  // retry exits like run (0: the run succeeded); a cancel that was applied succeeded.
+  if (!retry && !out.out.empty())
+    out.exitCode = ExitOk;
+  return out;
 }
 
 } // namespace

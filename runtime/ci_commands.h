@@ -72,6 +72,12 @@ CommandResult runRetryCommand(const ControlCommand &cmd, const WorkflowFileCompi
 /// re-run from its journal and driven to its end (or, with noWait, as far as it goes now).
 CommandResult runCiResumeCommand(const ResumeCommand &cmd, const WorkflowFileCompiler &compiler);
 
+/// `inspect RUN|EXECUTION`: a run number shows the journals of the run's execution and
+/// of its workflow executions (the latest attempt, or `attempt` when not 0); anything
+/// else is an execution name or id, as for an engine store without runs.
+CommandResult runCiInspectCommand(const std::string &store, const std::string &target, int attempt,
+                                  bool json);
+
 /// The run document as text for people.
 std::string renderRunDocument(const json &doc);
 

@@ -307,16 +307,12 @@ llvm::Expected<std::optional<WorkflowRecord>> findWorkflow(Store &store, llvm::S
 }
 
 llvm::Error writeJobRows(Store &store, llvm::StringRef execution, uint32_t jobIndex,
-                         const std::string &jobId, const std::vector<JobReport> &rows) {
-  if (llvm::Error e = store.stmt("DELETE FROM ci_jobs WHERE execution = ? AND job_index = ?")
-                          .bind(1, execution)
-                          .bind(2, int64_t(jobIndex))
-                          .run())
-    return e;
+                         const std::string &jobId, const std::vector<JobReport> &rows,
+                         uint32_t previousCount) {
   for (size_t leg = 0; leg < rows.size(); ++leg)
     if (llvm::Error e = store
-                            .stmt("INSERT INTO ci_jobs(execution, job_index, leg, job, entry, report) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)")
+                            .stmt("INSERT OR REPLACE INTO ci_jobs(execution, job_index, leg, job, "
+                                  "entry, report) VALUES (?, ?, ?, ?, ?, ?)")
                             .bind(1, execution)
                             .bind(2, int64_t(jobIndex))
                             .bind(3, int64_t(leg))
@@ -325,7 +321,13 @@ llvm::Error writeJobRows(Store &store, llvm::StringRef execution, uint32_t jobIn
                             .bind(6, toJsonText(rows[leg].toJson(true)))
                             .run())
       return e;
-  return llvm::Error::success();
+  if (previousCount <= rows.size())
+    return llvm::Error::success();
+  return store.stmt("DELETE FROM ci_jobs WHERE execution = ? AND job_index = ? AND leg >= ?")
+      .bind(1, execution)
+      .bind(2, int64_t(jobIndex))
+      .bind(3, int64_t(rows.size()))
+      .run();
 }
 
 llvm::Expected<std::vector<JobReport>> jobRows(Store &store, llvm::StringRef execution) {

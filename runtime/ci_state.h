@@ -83,9 +83,11 @@ llvm::Error setWorkflowStatus(Store &store, llvm::StringRef execution, llvm::Str
 llvm::Expected<std::vector<WorkflowRecord>> workflowsOf(Store &store, int64_t runId, int attempt);
 llvm::Expected<std::optional<WorkflowRecord>> findWorkflow(Store &store, llvm::StringRef execution);
 
-/// Replaces the job rows of one job of a workflow execution.
+/// Replaces the job rows of one job of a workflow execution; `previousCount` is how
+/// many rows it had (rows beyond the new count are deleted; UINT32_MAX: unknown).
 llvm::Error writeJobRows(Store &store, llvm::StringRef execution, uint32_t jobIndex,
-                         const std::string &jobId, const std::vector<JobReport> &rows);
+                         const std::string &jobId, const std::vector<JobReport> &rows,
+                         uint32_t previousCount = UINT32_MAX);
 /// The job rows of a workflow execution in job and leg order.
 llvm::Expected<std::vector<JobReport>> jobRows(Store &store, llvm::StringRef execution);
 

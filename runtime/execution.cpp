@@ -94,8 +94,16 @@ DetachedTask LiveExecution::runChild(DurableContext *ctx, ChildFn fn, OpRef op) 
   }
   if (doomed_ || finished_)
     co_return;
-  if (check(journal::settle(engine_.store(), record_.id, op->id, result, now()).takeError()))
+  journalSettled(op, result);
+  if (!ioError_)
     settle(op, std::move(result));
+}
+
+void LiveExecution::journalSettled(const OpRef &op, const Result &outcome) {
+  if (op->journaled)
+    check(journal::settle(engine_.store(), record_.id, op->id, outcome, now()).takeError());
+  else
+    record(*op, outcome.ok() ? OpStatus::Succeeded : OpStatus::Failed, outcome);
 }
 
 void LiveExecution::drain() {
@@ -155,6 +163,9 @@ LiveExecution::Begun LiveExecution::begin(DurableContext &ctx, OpType type, std:
       b.dead = true;
       return b;
     }
+    b.state->journaled = true;
+    b.state->seq = rec.seq;
+    b.state->startedMs = rec.startedMs;
     b.rec = std::move(rec);
     recorded_.erase(it);
     --unmatched_;
@@ -171,6 +182,8 @@ LiveExecution::Begun LiveExecution::begin(DurableContext &ctx, OpType type, std:
     return b;
   }
   ++newOps_;
+  b.state->seq = ++maxSeq_;
+  b.state->startedMs = now();
   return b;
 }
 
@@ -178,19 +191,20 @@ void LiveExecution::record(const OpState &op, OpStatus status, const std::option
                            std::optional<std::string> detail) {
   OpRecord rec;
   rec.id = op.id;
-  rec.seq = ++maxSeq_;
+  rec.seq = op.seq ? op.seq : ++maxSeq_;
   rec.type = op.type;
   rec.name = op.name;
   rec.status = status;
   rec.attempt = op.attempt;
-  rec.startedMs = now();
+  rec.startedMs = op.startedMs ? op.startedMs : now();
+  const_cast<OpState &>(op).journaled = true;
   if (outcome) {
     if (outcome->ok())
       rec.result = toJsonText(outcome->value());
     else
       rec.error = outcome->error();
     if (status != OpStatus::Pending)
-      rec.endedMs = rec.startedMs;
+      rec.endedMs = now();
   }
   rec.detail = std::move(detail);
   check(journal::insert(engine_.store(), record_.id, rec));

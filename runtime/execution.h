@@ -85,6 +85,9 @@ private:
   void record(const OpState &op, OpStatus status, const std::optional<Result> &outcome,
               std::optional<std::string> detail = std::nullopt);
   void settle(const OpRef &op, Result result);
+  /// Journals the outcome of an operation: updates its row, or writes it now when it
+  /// was not journaled while pending.
+  void journalSettled(const OpRef &op, const Result &outcome);
   void runStepAttempt(const OpRef &op, bool isNew);
   void finishCombinator(const OpRef &comb, Result result);
   void onInputSettled(OpState &comb, uint32_t index, const OpState &input);

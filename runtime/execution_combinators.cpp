@@ -72,8 +72,6 @@ AnyFuture LiveExecution::any(DurableContext &ctx, std::string name,
     op->result = std::move(*now);
     return AnyFuture(Future(op));
   }
-  if (!b.rec)
-    record(*op, OpStatus::Pending, std::nullopt);
   op->anySerial = serial;
   anyPending_.push_back(true);
   pending_[op->id] = op;
@@ -179,7 +177,8 @@ void LiveExecution::finishCombinator(const OpRef &comb, Result result) {
       unlisten(*in);
   }
   Result journaled = comb->type == OpType::All && result.ok() ? Result::success(nullptr) : result;
-  if (check(journal::settle(engine_.store(), record_.id, comb->id, journaled, now()).takeError()))
+  journalSettled(comb, journaled);
+  if (!ioError_)
     settle(comb, std::move(result));
 }
 

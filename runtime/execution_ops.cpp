@@ -81,8 +81,6 @@ Future LiveExecution::childContext(DurableContext &ctx, std::string name, ChildF
       unmatched_ -= inner->second;
     return Future(op);
   }
-  if (!b.rec)
-    record(*op, OpStatus::Pending, std::nullopt);
   pending_[op->id] = op;
   contexts_.push_back(std::make_unique<DurableContext>(*this, op->id + "-"));
   ready_.push_back(runChild(contexts_.back().get(), std::move(fn), op).attach(frames_));

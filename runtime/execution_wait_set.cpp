@@ -104,8 +104,6 @@ AnyFuture LiveExecution::next(DurableContext &ctx, std::string name, WaitSet &se
     op->result = std::move(*now);
     return AnyFuture(Future(op));
   }
-  if (!b.rec)
-    record(*op, OpStatus::Pending, std::nullopt);
   s.waiting = op;
   pending_[op->id] = op;
   return AnyFuture(Future(op));
@@ -122,7 +120,8 @@ void LiveExecution::onMemberSettled(WaitSetState &s, uint32_t index) {
   s.waiting = nullptr;
   op->winner = s.members[*pick]->result;
   Result r = Result::success(json{{"index", *pick}});
-  if (check(journal::settle(engine_.store(), record_.id, op->id, r, now()).takeError()))
+  journalSettled(op, r);
+  if (!ioError_)
     settle(op, std::move(r));
 }
 

@@ -45,6 +45,11 @@ struct OpState : llvm::RefCountedBase<OpState> {
   OpType type = OpType::Step;
   std::string name;
   bool settled = false;
+  /// A journal row exists for it. Child contexts and any/next operations are journaled
+  /// only once they settle: a pending one carries no information replay needs.
+  bool journaled = false;
+  int64_t seq = 0;         ///< creation order (the row's `seq`, also when written late)
+  int64_t startedMs = 0;   ///< creation time (the row's `started_ms`)
   Result result;
   llvm::SmallVector<std::coroutine_handle<>, 1> waiters;
   /// any/all operations waiting for this one, with this one's index in their inputs.

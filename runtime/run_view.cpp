@@ -71,6 +71,28 @@ bool tableExists(Store &store, const char *name) {
   return found;
 }
 
+/// When a running instance was dispatched, from its provider's table (the journal
+/// records a job's context only when it settles): `sim_jobs.dispatched_ms`, or
+/// `exec_jobs.started_ms` of the local and sandbox providers.
+std::optional<TimeMs> dispatchedAt(Store &store, const std::string &execution, const JobView &job) {
+  std::optional<TimeMs> out;
+  auto probe = [&](const char *table, const char *sql) {
+    if (out || !tableExists(store, table))
+      return;
+    Statement &s = store.stmt(sql);
+    s.bind(1, execution).bind(2, job.id).bind(3, int64_t(job.attempt));
+    llvm::Expected<bool> row = s.step();
+    if (!row)
+      llvm::consumeError(row.takeError());
+    else if (*row)
+      out = s.optInt64(0);
+    s.reset();
+  };
+  probe("exec_jobs", "SELECT started_ms FROM exec_jobs WHERE execution = ? AND instance = ? AND attempt = ?");
+  probe("sim_jobs", "SELECT dispatched_ms FROM sim_jobs WHERE execution = ? AND instance = ? AND attempt = ?");
+  return out;
+}
+
 StepView &stepAt(JobView &job, size_t index) {
   while (job.steps.size() <= index) {
     StepView st;
@@ -276,6 +298,8 @@ llvm::Expected<RunView> loadRunView(Store &store, int64_t runId, int attempt) {
         j.startedMs = t->second.started;
         j.endedMs = t->second.ended;
       }
+      if (!j.startedMs && j.status == "in_progress")
+        j.startedMs = dispatchedAt(store, w.execution, j);
       readProviderSteps(store, w.execution, j, runDir);
       attachLogs(v.logDir, j);
       // A finished job's steps are finished: those never reported did not run.

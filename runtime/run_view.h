@@ -8,7 +8,9 @@
 /// - the `ci` tables (ci_state.h): the run, its workflows and their job rows;
 /// - the journal: a job instance's child context `job:<id>#<attempt>` starts when
 ///   the instance is dispatched and ends when its completion arrives, which gives the
-///   start and end of each instance (the Gantt bars of the report);
+///   start and end of each instance (the Gantt bars of the report); the journal
+///   records it when it settles, so a running instance's start comes from its
+///   provider's table (`sim_jobs`, `exec_jobs`);
 /// - the plan of each workflow (the workflow execution's input): needs, step names;
 /// - the steps and annotations the local and sandbox providers record in the
 ///   `exec_steps` and `exec_annotations` tables, and the step logs they write under

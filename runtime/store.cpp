@@ -171,6 +171,12 @@ llvm::Expected<std::unique_ptr<Store>> Store::open(const std::string &path,
   std::string sync = "PRAGMA synchronous=" + options.synchronous;
   if (sqlite3_exec(db, sync.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     return store->error("setting synchronous mode");
+  // Fewer, larger checkpoints (a page rewritten by many turns is copied back once) and
+  // a page cache that holds the working set of a large run.
+  std::string tuning = "PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages) +
+                       "; PRAGMA cache_size=-" + std::to_string(options.cacheKiB);
+  if (sqlite3_exec(db, tuning.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    return store->error("setting the checkpoint and cache sizes");
   if (llvm::Error e = store->exec("CREATE TABLE IF NOT EXISTS schema_versions ("
                                   "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"))
     return e;

@@ -77,6 +77,10 @@ struct StoreOptions {
   std::string synchronous = "NORMAL";
   /// How long a writer waits for another process's transaction, in milliseconds.
   int busyTimeoutMs = 10'000;
+  /// WAL pages after which a commit checkpoints (SQLite's default is 1,000).
+  int walAutocheckpointPages = 10'000;
+  /// Page cache size in KiB (SQLite's default is 2,000).
+  int cacheKiB = 65'536;
 };
 
 /// The schema version of the engine's tables (component "engine").

@@ -149,9 +149,15 @@ void WorkflowLoop::project() {
   }
   if (e)
     return ctx_.failTurn(std::move(e));
-  for (uint32_t j : sched_.takeDirtyJobs())
-    if (llvm::Error w = ci::writeJobRows(store, run_->execution, j, sched_.model().jobs[j].id, sched_.reportJob(j)))
+  if (projectedRows_.empty())
+    projectedRows_.assign(sched_.model().jobs.size(), UINT32_MAX);
+  for (uint32_t j : sched_.takeDirtyJobs()) {
+    std::vector<JobReport> rows = sched_.reportJob(j);
+    if (llvm::Error w = ci::writeJobRows(store, run_->execution, j, sched_.model().jobs[j].id, rows,
+                                         projectedRows_[j]))
       return ctx_.failTurn(std::move(w));
+    projectedRows_[j] = static_cast<uint32_t>(rows.size());
+  }
 }
 
 void WorkflowLoop::carryOver(const json &carry) {

@@ -91,6 +91,7 @@ private:
   bool holdsWorkflowGroup_ = false;
   Reason abandonReason_ = Reason::Concurrency;
   bool rowWritten_ = false;
+  std::vector<uint32_t> projectedRows_; ///< job rows each job has in ci_jobs (UINT32_MAX: unknown)
   std::string failure_; ///< an operational failure that ends the execution
 };
 

@@ -40,7 +40,9 @@ const char *kUsage =
     "                      re-run a job (or the failed ones) now, or as a new attempt of a finished run\n"
     "  callback TOKEN (--success JSON | --failure MESSAGE | --heartbeat)\n"
     "                      complete, fail or heartbeat a callback; a running ci-exec wakes up\n"
-    "  inspect EXECUTION   the journal of an execution (a table, or JSON with --json)\n"
+    "  inspect RUN [--attempt N] | EXECUTION\n"
+    "                      the journals of a run's executions, or of one execution by name\n"
+    "                      (a table, or JSON with --json)\n"
     "  resume [--no-wait] [--op-budget N]\n"
     "                      re-run unfinished executions from their journal and drive them to the end\n"
     "  runs [--limit N]    execution history, newest first\n"
@@ -49,7 +51,8 @@ const char *kUsage =
     "  --store PATH        the state database (default .ci-exec/state.db in the repository)\n"
     "  --json              machine-readable output\n"
     "\n"
-    "exit codes: 0 done (run: success), 1 refused or failed (run: failure or cancelled),\n"
+    "exit codes: 0 done (run, retry: the run succeeded), 1 refused or failed (run, retry: the\n"
+    "            run concluded failure or cancelled; cancel: the run had already completed),\n"
     "            2 usage, 3 internal error\n";
 
 int usage(const std::string &message) {
@@ -296,12 +299,15 @@ int main(int argc, char **argv) {
     return emit(runCallbackCommand(cmd, clock));
   }
   if (command == "inspect") {
-    Args a = parse(argc, argv, {}, {});
+    Args a = parse(argc, argv, {"--attempt"}, {});
     if (!a.error.empty())
       return usage(a.error);
     if (a.positional.size() != 1)
-      return usage("inspect needs exactly one EXECUTION (name or id)");
-    return emit(runInspectCommand(a.store, a.positional[0], a.json));
+      return usage("inspect needs exactly one RUN (number) or EXECUTION (name)");
+    int64_t attempt = 0;
+    if (!parseCount(a.value("--attempt"), attempt))
+      return usage("--attempt needs a positive number");
+    return emit(runCiInspectCommand(a.store, a.positional[0], int(attempt), a.json));
   }
   if (command == "runs") {
     Args a = parse(argc, argv, {"--limit"}, {});

@@ -21,7 +21,8 @@ const char *kUsage = R"(usage: ci-lint [options] [FILES...]
 
 Lints GitHub Actions workflows and action metadata files. With no FILES, finds
 the repository root (.git) and lints .github/workflows/*.{yml,yaml} and the
-repository's action.yml files. '-' reads standard input.
+repository's action.yml files. A directory gives its .yml/.yaml files (a
+repository: as with no FILES). '-' reads standard input.
 
 options:
   --format=FORMAT        text (default), json, sarif, github, actionlint

@@ -1,12 +1,61 @@
 // Runs GitHub's official workflow parser over workflow files and prints, one JSON
 // line per file, what the differential test compares: job ids, needs, the
-// normalized `if` condition and reusable-workflow call targets.
+// normalized `if` condition, reusable-workflow call targets, the job name and
+// `strategy.matrix` as read (the parser does not expand matrices), and errors.
 //
 // usage: node --import ./register.mjs extract.mjs FILE...   (or file names on stdin)
 import { readFileSync } from "node:fs";
-import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from "@actions/workflow-parser";
+import {
+  parseWorkflow,
+  convertWorkflowTemplate,
+  NoOperationTraceWriter,
+  isMapping,
+  isSequence,
+  isString,
+  isNumber,
+  isBoolean,
+  isLiteral,
+} from "@actions/workflow-parser";
 
 const TryConversion = 1; // ErrorPolicy.TryConversion (not exported by the package index)
+
+// A token as plain JSON; undefined when any part of it is an expression (the
+// matrix is then only known at run time).
+function literal(token) {
+  if (isMapping(token)) {
+    const out = {};
+    for (const { key, value } of token) {
+      if (!isString(key)) return undefined;
+      const v = literal(value);
+      if (v === undefined) return undefined;
+      out[key.value] = v;
+    }
+    return out;
+  }
+  if (isSequence(token)) {
+    const out = [];
+    for (let i = 0; i < token.count; ++i) {
+      const v = literal(token.get(i));
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  if (isString(token) || isNumber(token) || isBoolean(token)) return token.value;
+  if (isLiteral(token)) return null; // the null token
+  return undefined;
+}
+
+// `strategy.matrix`: undefined without one, {dynamic: true} for an expression,
+// else {value: <JSON>}.
+function matrixOf(strategy) {
+  if (!strategy) return undefined;
+  if (!isMapping(strategy)) return { dynamic: true };
+  const m = strategy.find("matrix");
+  if (!m) return undefined;
+  const v = literal(m);
+  return v === undefined ? { dynamic: true } : { value: v };
+}
 
 async function extract(file) {
   const content = readFileSync(file, "utf8");
@@ -28,6 +77,9 @@ async function extract(file) {
       if: job.if ? job.if.expr ?? String(job.if.value) : null,
     };
     if (job.type === "reusableWorkflowJob") entry.uses = job.ref ? job.ref.value : null;
+    if (job.name) entry.name = isString(job.name) ? job.name.value : { expression: true };
+    const matrix = matrixOf(job.strategy);
+    if (matrix) entry.matrix = matrix;
     out.jobs.push(entry);
   }
   return out;

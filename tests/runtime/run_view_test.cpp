@@ -269,3 +269,64 @@ TEST(Report, PageHasTheGraphTimelineJobBoxesAndEscapedLogsButNoSecret) {
   EXPECT_EQ(html.find("http://"), std::string::npos) << "nothing is fetched";
   EXPECT_EQ(html.find("https://"), std::string::npos) << "nothing is fetched";
 }
+
+TEST(RunView, StepsAndAnnotationsComeFromTheLocalProvidersTables) {
+  // The tables of docs/ci-exec-local.md (store component `exec`), as the local provider
+  // writes them while a job runs; step indexes are 1-based there.
+  CiHarness h;
+  int64_t id = h.start(dagPlan(), dagScenario());
+  h.drive([&] {
+    RunView v = rtest::takeOrFail(loadRunView(h.store(), id));
+    return v.jobs.size() == 6 && jobNamed(v, "test").status == "in_progress";
+  });
+  std::string execution = rtest::takeOrFail(ci::workflowsOf(h.store(), id, 1)).at(0).execution;
+  ASSERT_FALSE(bool(h.store().exec(
+      "CREATE TABLE exec_steps (run_id INTEGER NOT NULL, execution TEXT NOT NULL, instance TEXT NOT NULL, "
+      "attempt INTEGER NOT NULL, step_index INTEGER NOT NULL, step_id TEXT NOT NULL, name TEXT NOT NULL, "
+      "kind TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, conclusion TEXT, started_ms INTEGER NOT NULL, "
+      "finished_ms INTEGER, log TEXT NOT NULL, error TEXT, PRIMARY KEY (execution, instance, attempt, step_index));"
+      "CREATE TABLE exec_annotations (run_id INTEGER NOT NULL, execution TEXT NOT NULL, instance TEXT NOT NULL, "
+      "attempt INTEGER NOT NULL, step_index INTEGER NOT NULL, level TEXT NOT NULL, message TEXT NOT NULL, "
+      "file TEXT, line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER, title TEXT);")));
+  TimeMs t0 = h.clock().now();
+  auto step = [&](int index, const char *name, const char *status, const char *conclusion, TimeMs start) {
+    Statement &s = h.store().stmt(
+        "INSERT INTO exec_steps(run_id, execution, instance, attempt, step_index, step_id, name, kind, status, "
+        "outcome, conclusion, started_ms, finished_ms, log) VALUES (?, ?, 'test', 1, ?, ?, ?, 'main', ?, ?, ?, ?, ?, ?)");
+    s.bind(1, id).bind(2, execution).bind(3, int64_t(index)).bind(4, std::string("s") + std::to_string(index));
+    s.bind(5, name).bind(6, status);
+    if (*conclusion)
+      s.bind(7, conclusion).bind(8, conclusion).bind(10, start + 100);
+    else
+      s.bindNull(7).bindNull(8).bindNull(10);
+    s.bind(9, start).bind(11, "logs/test/" + std::to_string(index) + ".log");
+    ASSERT_FALSE(bool(s.run()));
+  };
+  step(1, "Checkout", "completed", "success", t0);
+  step(2, "Run the tests", "in_progress", "", t0 + 100);
+  ASSERT_FALSE(bool(h.store().exec(("INSERT INTO exec_annotations(run_id, execution, instance, attempt, step_index, "
+                                    "level, message, file, line) VALUES (1, '" + execution +
+                                    "', 'test', 1, 1, 'warning', 'deprecated call', 'src/a.c', 3)")
+                                       .c_str())));
+  RunView v = rtest::takeOrFail(loadRunView(h.store(), id));
+  const JobView &test = jobNamed(v, "test");
+  ASSERT_EQ(test.steps.size(), 2u);
+  EXPECT_EQ(test.steps[0].name, "Checkout");
+  EXPECT_EQ(test.steps[0].conclusion, "success");
+  EXPECT_EQ(test.steps[0].logPath, (std::filesystem::path(v.logDir) / "test" / "1.log").string());
+  ASSERT_NE(test.currentStep(), nullptr);
+  EXPECT_EQ(test.currentStep()->name, "Run the tests");
+  ASSERT_EQ(test.annotations.size(), 1u);
+  EXPECT_EQ(test.annotations[0].level, "warning");
+  EXPECT_EQ(test.annotations[0].file, "src/a.c");
+  EXPECT_EQ(test.annotations[0].line, 3);
+  ProgressPrinter p(nullptr, ProgressMode::Live, false, 100, 24);
+  std::string line = p.liveLines(v, t0 + 300)[3];
+  EXPECT_NE(line.find("step 2/2 Run the tests"), std::string::npos) << line;
+  ProgressPrinter plain(nullptr, ProgressMode::Plain, false);
+  std::vector<std::string> lines = plain.plainLines(v, t0 + 300);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "[   1.1s] test: step 2/2 Run the tests"), lines.end())
+      << ::testing::PrintToString(lines);
+  std::string html = renderRunReport(v, ReportOptions{});
+  EXPECT_NE(html.find("<code>src/a.c:3</code> deprecated call"), std::string::npos);
+}

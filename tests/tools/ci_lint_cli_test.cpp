@@ -129,6 +129,25 @@ TEST(CiLintCli, DiscoversRepositoryFiles) {
   EXPECT_EQ(r.rc, 2) << r.out; // no repository: nothing to lint
 }
 
+// A directory argument: a repository is linted as from inside it; any other
+// directory gives its .yml/.yaml files (not other files, not subdirectories).
+TEST(CiLintCli, DirectoryArguments) {
+  TempRepo repo;
+  repo.write(".github/workflows/ci.yml", kBad);
+  repo.write(".github/workflows/ok.yaml", kClean);
+  repo.write(".github/workflows/notes.txt", "not yaml: [");
+  repo.write(".github/workflows/sub/other.yml", kBad);
+  CliRun r = ciLint("--no-shellcheck --format=actionlint .github/workflows", repo.root);
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_NE(r.out.find(".github/workflows/ci.yml:3:13:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("notes.txt"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("other.yml"), std::string::npos) << r.out;
+  fs::create_directories(repo.root / "elsewhere");
+  r = ciLint("--no-shellcheck --format=actionlint ..", repo.root / "elsewhere");
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_NE(r.out.find("../.github/workflows/ci.yml:3:13:"), std::string::npos) << r.out;
+}
+
 // The config file, --disable, --ignore and suppression comments silence findings.
 TEST(CiLintCli, ConfigFlagsAndSuppressions) {
   TempRepo repo;
