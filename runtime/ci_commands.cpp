@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace runtime {
@@ -249,9 +250,23 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   llvm::Expected<int64_t> id = startRun(*env->engine, req);
   if (!id)
     return fromError(id.takeError());
-  if (llvm::Error e = driveRun(*env, *id))
-    return fromError(std::move(e));
+  std::optional<ProgressMonitor> progress;
+  if (cmd.progress != ProgressMode::Off) {
+    progress.emplace(cmd.store, cmd.progress, stderr, cmd.color);
+    progress->start(*id, cmd.virtualTime);
+  }
+  llvm::Error driven = driveRun(*env, *id);
+  if (progress)
+    progress->stop();
+  if (driven)
+    return fromError(std::move(driven));
   CommandResult out = documentResult(env->engine->store(), *id, cmd.json);
+  if (cmd.summary && !cmd.json && !out.out.empty()) {
+    llvm::Expected<RunView> view = loadRunView(env->engine->store(), *id);
+    if (!view)
+      return fromError(view.takeError());
+    out.out = renderRunSummary(*view);
+  }
   if (std::getenv("CI_EXEC_STATS")) {
     const EngineStats &st = env->engine->stats();
     out.err += fmt::format("engine: {} turns, {} hydrations, {} evictions, {} step runs, {} replayed operations\n",

@@ -4,6 +4,7 @@
 
 #include "runtime/ci_orchestrators.h"
 #include "runtime/exec_commands.h"
+#include "runtime/progress_view.h"
 #include "runtime/run_compiler.h"
 
 #include <memory>
@@ -53,6 +54,11 @@ struct RunCommand {
   bool virtualTime = false;
   int64_t opBudget = kDefaultOpBudget;
   bool json = false;
+  /// Progress on standard error while the run is driven (progress_view.h).
+  ProgressMode progress = ProgressMode::Off;
+  bool color = false;
+  /// The human output is the summary table (renderRunSummary) instead of the run document.
+  bool summary = false;
 };
 CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &compiler);
 

@@ -29,3 +29,37 @@ echo
 echo "IR JSON:        $out/*.ir.json"
 echo "job graphs:     $out/*.svg"
 echo "GitHub template: $out/nightly.github-template.json"
+
+# Run the CI workflow end to end: progress, summary table, step logs, HTML report.
+exec_bin="$root/$build/bin/ci-exec"
+store="$out/run/state.db"
+rm -rf "$out/run"
+mkdir -p "$out/run"
+provider=local
+probe=$("$exec_bin" run "$root/examples/.github/workflows/ci.yml" --provider local --quiet \
+  --store "$out/run/probe.db" 2>&1 || true)
+if [[ $probe == *"unknown --provider"* ]]; then
+  provider=sim
+  echo
+  echo "ci-exec has no local provider in this build: the run below uses the sim provider"
+  echo "(every job succeeds at once; no step runs)"
+fi
+rm -rf "$out/run"
+mkdir -p "$out/run"
+# The examples as a repository of their own (jobs check it out; ./.github/actions/greet
+# is relative to it).
+repo="$out/repo"
+rm -rf "$repo"
+cp -r "$root/examples" "$repo"
+(cd "$repo" && git init -q && git add -A &&
+  git -c user.name=demo -c user.email=demo@localhost commit -qm "ci-toolchain examples")
+echo
+echo "ci-exec run examples/.github/workflows/ci.yml --provider $provider --event workflow_dispatch"
+status=0
+(cd "$repo" && "$exec_bin" run .github/workflows/ci.yml --provider "$provider" \
+  --event workflow_dispatch --input environment=staging --store "$store") || status=$?
+echo "(exit status $status: 0 when the run succeeded, 1 when a job failed)"
+"$exec_bin" report 1 --store "$store" -o "$out/report.html"
+echo
+echo "step logs:      $exec_bin logs 1 --store $store"
+echo "HTML report:    $out/report.html"

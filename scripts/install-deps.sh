@@ -8,7 +8,7 @@ packages=(
   libyaml-dev llvm-14-dev clang-14 libclang-rt-14-dev
   nlohmann-json3-dev libgraphviz-dev graphviz libfmt-dev libsqlite3-dev sqlite3 libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  shellcheck pyflakes3 bubblewrap hyperfine ccache
+  shellcheck pyflakes3 bubblewrap hyperfine ccache chromium
   nodejs npm
 )
 

@@ -1,8 +1,13 @@
 // ci-exec: runs workflows on the built-in replaying runtime. This file only parses flags.
+#include "backend/graph_dot.h"
 #include "runtime/ci_commands.h"
 #include "runtime/exec_commands.h"
+#include "runtime/run_logs.h"
+#include "runtime/run_report.h"
 #include "runtime/step_commands.h"
 #include "runtime/workflow_compiler.h"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,8 +28,15 @@ const char *kUsage =
     "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
     "      [--secrets-file .env] [--platform LABEL=local|sandbox]... [--action-cache DIR]\n"
     "      [--skip-missing-actions] [--sandbox-network] [--cancel-grace-ms N]\n"
-    "      [--op-budget N]     run the workflows the event triggers and wait for the run's end\n"
+    "      [--op-budget N] [--plain] [--quiet]\n"
+    "                      run the workflows the event triggers and wait for the run's end;\n"
+    "                      progress on stderr (live on a terminal, else one line per event;\n"
+    "                      --plain: line by line; --quiet: none), then a summary table\n"
     "  status [RUN]        the runs, or one run's jobs\n"
+    "  logs RUN [--job J] [--step S] [--follow] [--no-fold]\n"
+    "                      step logs (groups folded on a terminal); --follow streams them\n"
+    "  report RUN [-o FILE.html]\n"
+    "                      a self-contained HTML page: job graph, timeline, steps, logs\n"
     "  cancel RUN [--job JOB]\n"
     "                      cancel a run (always() jobs still run), or one job of it\n"
     "  retry RUN (--job JOB | --failed)\n"
@@ -162,7 +174,7 @@ int main(int argc, char **argv) {
     Args a = parse(argc, argv,
                    {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget",
                     "--secrets-file", "--platform", "--action-cache", "--cancel-grace-ms"},
-                   {"--virtual-time", "--skip-missing-actions", "--sandbox-network"});
+                   {"--virtual-time", "--skip-missing-actions", "--sandbox-network", "--plain", "--quiet"});
     if (!a.error.empty())
       return usage(a.error);
     if (a.positional.size() != 1)
@@ -172,6 +184,10 @@ int main(int argc, char **argv) {
     cmd.source = a.positional[0];
     cmd.json = a.json;
     cmd.virtualTime = a.flag("--virtual-time");
+    cmd.summary = true;
+    if (!a.json && !a.flag("--quiet"))
+      cmd.progress = a.flag("--plain") ? ProgressMode::Plain : defaultProgressMode(stderr);
+    cmd.color = cmd.progress == ProgressMode::Live && !std::getenv("NO_COLOR");
     if (const std::string *v = a.value("--event"))
       cmd.event = *v;
     if (const std::string *v = a.value("--event-path"))
@@ -221,6 +237,52 @@ int main(int argc, char **argv) {
     if (!local && (a.value("--action-cache") || cmd.skipMissingActions || cmd.sandboxNetwork || !cmd.platforms.empty()))
       return usage("--platform, --action-cache, --skip-missing-actions and --sandbox-network are for --provider local or sandbox");
     return emit(runRunCommand(cmd, makeWorkflowFileCompiler()));
+  }
+  if (command == "logs") {
+    Args a = parse(argc, argv, {"--job", "--step"}, {"--follow", "--no-fold"});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("logs needs exactly one RUN");
+    LogsCommand cmd;
+    cmd.store = a.store;
+    cmd.run = a.positional[0];
+    if (const std::string *v = a.value("--job"))
+      cmd.job = *v;
+    if (const std::string *v = a.value("--step"))
+      cmd.step = *v;
+    cmd.follow = a.flag("--follow");
+    cmd.fold = !a.flag("--no-fold") && isatty(STDOUT_FILENO);
+    return runLogsCommand(cmd, stdout, stderr);
+  }
+  if (command == "report") {
+    // -o is the one short option: accept it as --output.
+    for (int i = 2; i < argc; ++i)
+      if (std::strcmp(argv[i], "-o") == 0)
+        argv[i] = const_cast<char *>("--output");
+    Args a = parse(argc, argv, {"--output"}, {});
+    if (!a.error.empty())
+      return usage(a.error);
+    if (a.positional.size() != 1)
+      return usage("report needs exactly one RUN");
+    ReportCommand cmd;
+    cmd.store = a.store;
+    cmd.run = a.positional[0];
+    if (const std::string *v = a.value("--output"))
+      cmd.output = *v;
+    ReportOptions options;
+    options.graph = [](const ReportGraph &g) -> llvm::Expected<std::string> {
+      backend::GraphModel m;
+      m.name = g.name;
+      for (const auto &[id, label] : g.clusters)
+        m.clusters.push_back({id, label, "", false, false});
+      for (const ReportGraph::Node &n : g.nodes)
+        m.nodes.push_back({n.id, n.label, n.cluster, n.state, false, n.state == "skipped"});
+      for (const ReportGraph::Edge &e : g.edges)
+        m.edges.push_back({e.from, e.to, false, false, e.fromCluster, e.toCluster});
+      return backend::renderImage(m, "svg");
+    };
+    return emit(runReportCommand(cmd, options));
   }
   if (command == "status") {
     Args a = parse(argc, argv, {}, {});

@@ -1,0 +1,2 @@
+// Stand-in for act's main.js: the main step succeeds.
+console.log('main');
