@@ -239,13 +239,14 @@ export class WorkflowScheduler {
       }
       for (const p of this.partitions.values()) {
         if (p.status !== "pending") continue;
+        // A member waits for its external needs to end; a member of a call waits for the call to be
+        // entered (its own needs ended). A `uses` job among the needs ends with its called jobs.
         const ready = p.def.jobs.every((id) => {
           const j = this.byId.get(id);
-          const extNeeds = [...j.needs, ...(j.call && !p.def.jobs.includes(j.call) ? [j.call] : [])].filter((n) => !p.def.jobs.includes(n));
-          return extNeeds.every((n) => {
-            const s = this.jobs.get(n);
-            return s.status === TERMINAL || (s.def.uses && s.entered);
-          });
+          const needsEnded = j.needs.filter((n) => !p.def.jobs.includes(n)).every((n) => this.jobs.get(n).status === TERMINAL);
+          if (!needsEnded || !j.call || p.def.jobs.includes(j.call)) return needsEnded;
+          const call = this.jobs.get(j.call);
+          return call.status === TERMINAL || call.entered;
         });
         if (!ready) continue;
         const gate = p.def.kind === "call" ? this.jobs.get(this.byId.get(p.def.jobs[0]).call) : null;

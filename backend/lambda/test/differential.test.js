@@ -6,10 +6,20 @@
  *   - `success`: every job succeeds and reports the output `o` = its instance id;
  *   - `first-fails`: the first plain job (no matrix, not a call) fails; the rest as `success`;
  *   - `roots-fail`: every plain job without needs fails.
- * Plain jobs only fail, so fail-fast never races with sibling legs. Both runtimes run the same
- * `ci-compile --emit=lambda-plan` output (ci-exec reads a plan file as its workflow) with event
- * `push`; ci-exec uses virtual time and a fresh state database per run. Compared per instance
- * id: conclusion and outputs, and the run conclusion.
+ * Plain jobs only fail, so fail-fast never races with sibling legs.
+ *
+ * Semantics workflows (test/differential/.github/workflows), each with hand-written scenarios
+ * (SEMANTICS below): skip propagation with `always()`/`failure()`/false conditions, fail-fast and
+ * max-parallel matrices, continue-on-error (jobs and an experimental matrix leg), a dynamic matrix
+ * from needs outputs (with include rules, a failing leg, a matrix GitHub rejects), job timeouts (a
+ * job that hangs, and one whose duration is beyond its `timeout-minutes`), and a reusable-workflow
+ * call compiled with `--op-budget 16` (the call runs as a child execution) and 12 (a stage that
+ * needs the call too). A sibling leg that must lose a fail-fast race hangs rather than runs for a while, so
+ * real timers (the Lambda side) and virtual time (ci-exec) cannot order events differently.
+ *
+ * Both runtimes run the same `ci-compile --emit=lambda-plan` output (ci-exec reads a plan file as
+ * its workflow) with event `push`; ci-exec uses virtual time and a fresh state database per run.
+ * Compared per instance id: conclusion and outputs, and the run conclusion.
  */
 import { test, before, after } from "./declare.js";
 import assert from "node:assert/strict";
@@ -17,9 +27,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setup, teardown, runPlan } from "./harness.js";
+import { setup, teardown, runPlan, localSender, realSetTimeout } from "./harness.js";
+import { fakeProvider } from "../src/providers.js";
 import { readPlan } from "../src/plan.js";
 import { ciCompile, ciExec, corpus, compile, corpusFiles, exampleFiles, unsuitable } from "./corpus.js";
+import { fileURLToPath } from "node:url";
 
 before(setup);
 after(teardown);
@@ -78,7 +90,31 @@ function byInstance(jobs) {
   return Object.fromEntries(jobs.map((j) => [j.id, { conclusion: j.conclusion, outputs: j.outputs ?? {} }]));
 }
 
-const tally = { plans: 0, scenarios: 0, instances: 0, nonSuccess: 0 };
+const tally = { plans: 0, scenarios: 0, instances: 0, nonSuccess: 0, semantics: { workflows: 0, scenarios: 0, instances: 0, nonSuccess: 0 } };
+
+/**
+ * Runs one scenario on both sides and compares. `opBudget` runs a partitioned plan from the
+ * Workflow function (the local runner cannot resolve `invoke` from an invoked execution). Fake
+ * provider timers still pending when the run ends (a job cancelled by its timeout before its
+ * `duration_ms`) are cleared, so they do not keep the test process alive.
+ */
+async function compareScenario(plan, name, scenario, opts = {}) {
+  const timers = new Set();
+  const setTimer = (f, ms) => { const t = realSetTimeout(() => { timers.delete(t); f(); }, ms); timers.add(t); return t; };
+  const provider = fakeProvider({ scenario, sender: localSender(), mode: "timer", setTimer });
+  let result;
+  try {
+    ({ result } = await runPlan(plan, scenario, { provider, ...(opts.opBudget ? { direct: true, opBudget: opts.opBudget } : {}) }));
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
+  const ours = byInstance(result.jobs);
+  const doc = ciExecRun(plan, scenario);
+  const theirs = byInstance(doc.jobs);
+  assert.deepEqual(ours, theirs, `scenario ${name}`);
+  assert.equal(result.conclusion, doc.conclusion, `scenario ${name}: run conclusion`);
+  return { instances: result.jobs.length, nonSuccess: result.jobs.filter((j) => j.conclusion !== "success").length, result };
+}
 
 test("differential: ci-compile and ci-exec are built, and there are plans to compare", () => {
   assert.ok(found, `ci-compile or ci-exec missing (${ciCompile}, ${ciExec}): build them, or set CI_COMPILE/CI_EXEC`);
@@ -90,21 +126,105 @@ for (const { label, plan } of plans) {
     readPlan(plan); // the package accepts the plan
     tally.plans++;
     for (const [name, scenario] of scenarios(plan)) {
-      const { result } = await runPlan(plan, scenario);
-      const ours = byInstance(result.jobs);
-      const doc = ciExecRun(plan, scenario);
-      const theirs = byInstance(doc.jobs);
-      assert.deepEqual(ours, theirs, `scenario ${name}`);
-      assert.equal(result.conclusion, doc.conclusion, `scenario ${name}: run conclusion`);
+      const r = await compareScenario(plan, name, scenario);
       tally.scenarios++;
-      tally.instances += result.jobs.length;
-      tally.nonSuccess += result.jobs.filter((j) => j.conclusion !== "success").length;
+      tally.instances += r.instances;
+      tally.nonSuccess += r.nonSuccess;
+    }
+  });
+}
+
+const semanticsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "differential/.github/workflows");
+const fail = { conclusion: "failure" };
+const hang = { conclusion: "hang" };
+/**
+ * Semantics workflows and their scenarios: [file, compile args, {opBudget}, [[name, scenario,
+ * expect]]]. `expect` (instance id -> conclusion, a subset) pins what the scenario is about, so
+ * that both sides agreeing on something else cannot pass.
+ */
+const SEMANTICS = [
+  ["always.yml", [], {}, [
+    ["success", { jobs: { a: { outputs: { v: "1" } } } }, { g: "skipped", h: "skipped", i: "success" }],
+    ["a-fails", { jobs: { a: fail } }, { b: "skipped", c: "success", d: "skipped", e: "success", f: "success", g: "skipped" }],
+    ["b-fails", { jobs: { a: { outputs: { v: "x" } }, b: fail } }, { c: "success", e: "skipped", g: "success" }],
+    ["c-fails", { jobs: { c: fail } }, { d: "skipped", e: "skipped" }],
+  ]],
+  ["fail-fast.yml", [], {}, [
+    ["success", {}, { publish: "success" }],
+    ["fail-fast-leg-fails", { jobs: { "test (1)": { conclusion: "failure", duration_ms: 50 }, "test (2)": hang } },
+      { "test._1": "failure", "test._2": "cancelled", "test._3": "cancelled", "test._4": "cancelled", report: "success", publish: "skipped" }],
+    ["no-fail-fast-leg-fails", { jobs: { "lint (mac)": fail } },
+      { "lint.linux": "success", "lint.mac": "failure", "lint.win": "success", report: "success", publish: "skipped" }],
+  ]],
+  ["continue-on-error.yml", [], {}, [
+    ["success", { jobs: { flaky: { outputs: { v: "x" } } } }, { next: "success" }],
+    ["flaky-fails", { jobs: { flaky: { conclusion: "failure", outputs: { v: "x" } } } }, { flaky: "failure", next: "success" }],
+    ["experimental-leg-fails", { jobs: { "test (9, true)": fail, "test (6, false)": { duration_ms: 100 } } },
+      { "test._6_false": "success", "test._7_false": "success", "test._9_true": "failure", after: "success" }],
+    ["stable-leg-fails", { jobs: { "test (6, false)": fail, "test (7, false)": hang, "test (9, true)": hang } },
+      { after: "skipped" }],
+  ]],
+  ["dynamic-matrix.yml", [], {}, [
+    ["include-rules", { jobs: {
+      setup: { outputs: { m: JSON.stringify({ os: ["linux", "mac"], include: [{ os: "linux", extra: "x" }, { os: "win" }] }) } },
+      "build (linux)": { outputs: { linux: "ok" } }, "build (win)": { outputs: { win: "ok" }, duration_ms: 30 } } },
+    { "build.linux": "success", "build.mac": "success", "build.win": "success", use: "success" }],
+    ["leg-fails", { jobs: { setup: { outputs: { m: '{"os":["linux","mac"]}' } }, "build (mac)": fail } },
+      { "build.mac": "failure", use: "skipped", always: "success" }],
+    ["rejected-matrix", { jobs: { setup: { outputs: { m: '{"os":[]}' } } } }, { build: "failure", use: "skipped", always: "success" }],
+    ["setup-fails", { jobs: { setup: fail } }, { build: "skipped", always: "success" }],
+  ]],
+  ["timeout.yml", [], { secondTimeouts: true }, [
+    ["hang", { jobs: { slow: hang, tolerant: hang } },
+      { slow: "cancelled", cleanup: "success", deploy: "skipped", tolerant: "cancelled", next: "success" }],
+    ["beyond-timeout", { jobs: { slow: { duration_ms: 5000 }, tolerant: { duration_ms: 5000, conclusion: "failure" } } },
+      { slow: "cancelled", deploy: "skipped", tolerant: "cancelled", next: "success" }],
+    ["within-timeout", { jobs: { slow: { duration_ms: 100 }, tolerant: { duration_ms: 100 } } },
+      { slow: "success", deploy: "success", next: "skipped" }],
+  ]],
+  // Budget 16: the call's two jobs run as child execution p1; budget 12 also moves the stage
+  // `announce, cleanup` (which needs the call) to child execution p2.
+  ...[16, 12].map((budget) => ["reusable.yml", ["--op-budget", String(budget)], { opBudget: budget }, [
+    ["success", { jobs: { build: { outputs: { version: "1.0" } }, "release/upload": { outputs: { url: "https://example.invalid/1.0" } } } },
+      { announce: "success", cleanup: "success" }],
+    ["upload-fails", { jobs: { "release/upload": fail } }, { announce: "skipped", cleanup: "success" }],
+    ["package-fails", { jobs: { "release/package": fail } }, { "release/upload": "skipped", announce: "skipped", cleanup: "success" }],
+    ["build-fails", { jobs: { build: fail } }, { announce: "skipped", cleanup: "success" }],
+  ]]),
+];
+
+for (const [file, args, opts, cases] of SEMANTICS) {
+  test(`differential semantics ${file} ${args.join(" ")}: the Lambda package and ci-exec --provider sim agree on ${cases.length} scenarios`.replace("  ", " "), async () => {
+    assert.ok(found, "ci-compile or ci-exec missing");
+    const c = compile(path.join(semanticsDir, file), args);
+    assert.ok(c.plan, `${file}: ${c.stderr}`);
+    if (opts.opBudget) assert.ok(c.plan.workflows[0].partitions.some((p) => p.kind === "call"), "the call runs as a child execution");
+    // ci-compile keeps whole minutes; a one-minute timeout becomes one second on both sides.
+    if (opts.secondTimeouts) for (const j of c.plan.workflows[0].jobs) if (j.timeout_minutes === 1) j.timeout_minutes = 1 / 60;
+    readPlan(c.plan);
+    tally.semantics.workflows++;
+    for (const [name, scenario, expect] of cases) {
+      const r = await compareScenario(c.plan, `${file} ${name}`, scenario, opts);
+      const got = Object.fromEntries(r.result.jobs.map((j) => [j.id, j.conclusion]));
+      for (const [id, want] of Object.entries(expect)) assert.equal(got[id], want, `${file} ${name}: ${id}`);
+      if (opts.opBudget && name === "success") {
+        const want = c.plan.workflows[0].partitions.length;
+        assert.equal(r.result.workflows[0].children?.length, want, `${want} child executions ran`);
+      }
+      tally.semantics.scenarios++;
+      tally.semantics.instances += r.instances;
+      tally.semantics.nonSuccess += r.nonSuccess;
     }
   });
 }
 
 test("differential: totals", () => {
-  console.log(`differential vs ci-exec --provider sim: ${JSON.stringify(tally)}`);
+  const t = tally.semantics;
+  console.log(`differential vs ci-exec --provider sim: ${tally.scenarios + t.scenarios} scenarios, ` +
+    `${tally.instances + t.instances} job instances compared (${tally.nonSuccess + t.nonSuccess} not success); ` +
+    `compiled plans ${JSON.stringify({ plans: tally.plans, scenarios: tally.scenarios, instances: tally.instances, nonSuccess: tally.nonSuccess })}, ` +
+    `semantics workflows ${JSON.stringify(t)}`);
   assert.equal(tally.plans, plans.length);
-  assert.ok(tally.nonSuccess > 0, "the scenarios exercise failures and skips");
+  assert.equal(t.workflows, SEMANTICS.length);
+  assert.ok(tally.nonSuccess > 0 && t.nonSuccess > 0, "the scenarios exercise failures and skips");
 });
