@@ -307,7 +307,7 @@ private:
         std::vector<ir::ValueRef> dummy(args.size() - 1);
         std::string out, err;
         if (!ir::formatString(e.args[0]->text, dummy, SIZE_MAX, out, err))
-          report(*e.args[0], ir::DiagKind::ExprBadLiteral, err);
+          report(e, ir::DiagKind::ExprBadLiteral, err); // at the call, like actionlint
       } else if (isCollection(args[0])) {
         argType("format() takes a string; " + args[0]->str() + " formats as '" +
                 (args[0]->kind == Kind::Array ? "Array" : "Object") + "'");
