@@ -80,6 +80,7 @@ public:
       TypeRef idx = check(*e.args[1]);
       if (e.args[1]->op == ExprOp::String)
         return property(e, base, e.args[1]->text, *e.args[0]);
+      indexKey(*e.args[1], base, idx);
       return index(base, idx);
     }
     case ExprOp::Wildcard:
@@ -148,6 +149,28 @@ private:
     default:
       return ir::nullType(); // any access on a primitive is null
     }
+  }
+
+  /// Reports a key whose type can never select anything: a string index into
+  /// an array, or a bool/number key into an object (GitHub evaluates to null).
+  void indexKey(const Expr &key, const TypeRef &base, const TypeRef &idx) {
+    const char *name = idx->kind == Kind::String ? "string"
+                       : idx->kind == Kind::Bool ? "bool"
+                       : idx->kind == Kind::Number ? "number"
+                                                   : nullptr;
+    if (!name)
+      return;
+    const Expr *start = &key; // report at the key's first character, like actionlint
+    while ((start->op == ExprOp::Property || start->op == ExprOp::Index ||
+            start->op == ExprOp::Wildcard) &&
+           !start->args.empty())
+      start = start->args[0].get();
+    if (base->kind == Kind::Array && idx->kind == Kind::String)
+      report(*start, ir::DiagKind::ExprArgType,
+             fmt::format("index access of array must be type of number but got \"{}\"", name));
+    else if ((base->kind == Kind::Object || base->kind == Kind::Map) && idx->kind != Kind::String)
+      report(*start, ir::DiagKind::ExprArgType,
+             fmt::format("property access of object must be type of string but got \"{}\"", name));
   }
 
   TypeRef index(const TypeRef &base, const TypeRef &) {
@@ -284,7 +307,7 @@ private:
         std::vector<ir::ValueRef> dummy(args.size() - 1);
         std::string out, err;
         if (!ir::formatString(e.args[0]->text, dummy, SIZE_MAX, out, err))
-          report(*e.args[0], ir::DiagKind::ExprBadLiteral, err);
+          report(e, ir::DiagKind::ExprBadLiteral, err); // at the call, like actionlint
       } else if (isCollection(args[0])) {
         argType("format() takes a string; " + args[0]->str() + " formats as '" +
                 (args[0]->kind == Kind::Array ? "Array" : "Object") + "'");

@@ -87,6 +87,37 @@ private:
     }
   }
 
+  /// A section that must be a mapping, given as one `${{ }}` whose type is a
+  /// string, number or bool (`services: ${{ 'redis' }}`): never an object.
+  void checkObjectValue(const ir::Template &t, const ExprSite &site, llvm::StringRef key) {
+    if (t.parts.size() != 1 || !t.parts[0].isExpr || !t.parts[0].ast)
+      return;
+    const frontend::ContextAvailability *a = frontend::findContextAvailability(site.definition);
+    if (!a)
+      return;
+    ir::TypeEnv env = envFor(site);
+    ExprTypeCheck r = typeCheckExpr(*t.parts[0].ast, env, a->functions);
+    if (!r.type)
+      return;
+    auto k = r.type->kind;
+    if (k != ir::ExprType::Kind::String && k != ir::ExprType::Kind::Number &&
+        k != ir::ExprType::Kind::Bool)
+      return;
+    size_t open = t.raw.find("${{");
+    ir::SourceRange range = ctx_->facts().templateRange(
+        t, uint32_t(open == std::string::npos ? 0 : open), uint32_t(std::max<size_t>(t.raw.size(), 1)));
+    ctx_->diags
+        .add(ir::DiagKind::ExprArgType, range,
+             fmt::format("type of expression at \"{}\" must be object but found type {}", key.str(),
+                         r.type->str()))
+        .valueRange = t.range;
+  }
+
+  void checkObjectValue(const ir::TemplateToken &t, const ExprSite &site, llvm::StringRef key) {
+    if (t.kind == ir::TemplateToken::Kind::String)
+      checkObjectValue(t.str, site, key);
+  }
+
   void check(const std::optional<ir::Template> &t, const ExprSite &site, bool stringValue) {
     if (t)
       check(*t, site, stringValue);
@@ -95,8 +126,11 @@ private:
   void check(const ir::TemplateMap &m, const ExprSite &site, bool stringValue) {
     // `env: ${{ fromJSON(...) }}` (the whole mapping as one expression) lowers to
     // an entry without a name: its value is an object by design.
-    for (const auto &e : m)
+    for (const auto &e : m) {
       check(e.value, site, stringValue && !e.name.value.empty());
+      if (e.name.value.empty() && m.size() == 1)
+        checkObjectValue(e.value, site, "env");
+    }
   }
 
   /// The start of the property chain whose member token is at `pos`: findings
@@ -157,6 +191,8 @@ private:
       else if (k == "env")
         s.definition = "string-runner-context";
       checkToken(e.value, s);
+      if (k == "credentials" || k == "env")
+        checkObjectValue(e.value, s, k);
     }
   }
 
@@ -247,8 +283,10 @@ private:
         if (j.services->isMapping())
           for (const auto &e : j.services->entries)
             checkContainer(e.value, site, "services-container");
-        else
+        else {
           checkToken(*j.services, site);
+          checkObjectValue(*j.services, site, "services");
+        }
       }
       checkConcurrency(j.concurrency, {"job-concurrency", &j});
       site.definition = "scalar-needs-context";

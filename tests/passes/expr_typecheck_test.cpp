@@ -111,3 +111,29 @@ TEST(ExprTypeCheck, ArgumentCount) {
   EXPECT_EQ(r.diagnostics[0].kind, ir::DiagKind::ExprArgCount);
   EXPECT_EQ(r.diagnostics[0].message, "always() takes 0 argument(s) but 1 were given");
 }
+
+// A key that can never select anything is reported at the key's first character:
+// a string index into an array, a bool or number key into an object.
+TEST(ExprTypeCheck, IndexKeyTypes) {
+  ir::TypeEnv env = passes::typeEnvFor("string-steps-context");
+  auto diags = [&](llvm::StringRef src) {
+    frontend::ParsedExpr p = frontend::parseExpression(src);
+    std::vector<std::string> out;
+    for (const auto &d : passes::typeCheckExpr(*p.ast, env).diagnostics)
+      out.push_back(std::to_string(d.pos) + ": " + d.message);
+    return out;
+  };
+  EXPECT_EQ(diags("github.event.*[github.sha]"),
+            std::vector<std::string>{
+                "15: index access of array must be type of number but got \"string\""});
+  EXPECT_EQ(diags("github[strategy.job-index]"),
+            std::vector<std::string>{
+                "7: property access of object must be type of string but got \"number\""});
+  EXPECT_EQ(diags("github[true]"),
+            std::vector<std::string>{
+                "7: property access of object must be type of string but got \"bool\""});
+  EXPECT_TRUE(diags("github.event.*[0]").empty());
+  EXPECT_TRUE(diags("github['sha']").empty());
+  EXPECT_TRUE(diags("github[github.sha]").empty());
+  EXPECT_TRUE(diags("fromJSON(github.sha)[github.sha]").empty());
+}
