@@ -97,7 +97,7 @@ bool storeExists(const std::string &path) { return std::filesystem::exists(path)
 /// Drives until the latest attempt of `runId` has completed.
 llvm::Error driveRun(CiEnvironment &env, int64_t runId) {
   Store &store = env.engine->store();
-  return drive(*env.engine, *env.providers, [&] {
+  llvm::Error driven = drive(*env.engine, *env.providers, [&] {
     llvm::Expected<std::optional<RunRecord>> r = ci::findRun(store, runId);
     if (!r) {
       llvm::consumeError(r.takeError());
@@ -110,6 +110,12 @@ llvm::Error driveRun(CiEnvironment &env, int64_t runId) {
     // A run whose execution failed outright (it has no row update) is done too.
     return executionFinished(*env.engine, (*r)->execution);
   });
+  if (driven)
+    return driven;
+  // The run dropped its secrets when it ended; make sure no older page version in the
+  // log still holds them. Best effort: a reader in another process can hold it back.
+  llvm::consumeError(store.checkpointTruncate());
+  return llvm::Error::success();
 }
 
 CommandResult documentResult(Store &store, int64_t runId, bool asJson) {

@@ -174,7 +174,10 @@ llvm::Expected<std::unique_ptr<Store>> Store::open(const std::string &path,
   // Fewer, larger checkpoints (a page rewritten by many turns is copied back once) and
   // a page cache that holds the working set of a large run.
   std::string tuning = "PRAGMA wal_autocheckpoint=" + std::to_string(options.walAutocheckpointPages) +
-                       "; PRAGMA cache_size=-" + std::to_string(options.cacheKiB);
+                       "; PRAGMA cache_size=-" + std::to_string(options.cacheKiB) +
+                       // Deleted rows (a finished run's secrets) are overwritten, not left
+                       // in free space.
+                       "; PRAGMA secure_delete=FAST";
   if (sqlite3_exec(db, tuning.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     return store->error("setting the checkpoint and cache sizes");
   if (llvm::Error e = store->exec("CREATE TABLE IF NOT EXISTS schema_versions ("
@@ -296,6 +299,13 @@ llvm::Error Store::exec(const char *sql) {
 
 int64_t Store::changes() const { return sqlite3_changes(db_); }
 int64_t Store::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+llvm::Error Store::checkpointTruncate() {
+  int logFrames = 0, copied = 0;
+  if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &logFrames, &copied) != SQLITE_OK)
+    return error("checkpointing the write-ahead log");
+  return llvm::Error::success();
+}
 
 llvm::Error Store::error(llvm::StringRef doing) const {
   return llvm::createStringError(std::errc::io_error, "store %s: %s (while %s)", path_.c_str(),

@@ -120,6 +120,9 @@ public:
 
   /// A cached prepared statement for `sql` (a string literal: it is cached by address).
   Statement &stmt(const char *sql);
+  /// Copies the write-ahead log into the database and truncates it, so rows deleted
+  /// since (a finished run's secrets) are no longer on disk in older page versions.
+  llvm::Error checkpointTruncate();
   /// Executes SQL text with no parameters and no result rows.
   llvm::Error exec(const char *sql);
   int64_t changes() const;
