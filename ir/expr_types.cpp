@@ -259,4 +259,30 @@ TypeRef makeStepsType(llvm::ArrayRef<std::string> stepIds) {
   return makeObjectType(std::move(steps));
 }
 
+TypeRef typeOfValue(const Value &v) {
+  switch (v.kind()) {
+  case Value::Kind::Null:
+    return nullType();
+  case Value::Kind::Bool:
+    return boolType();
+  case Value::Kind::Number:
+    return numberType();
+  case Value::Kind::String:
+    return stringType();
+  case Value::Kind::Array: {
+    TypeRef el;
+    for (const Value &e : v.getArray())
+      el = joinTypes(el, typeOfValue(e));
+    return arrayType(el ? el : anyType());
+  }
+  case Value::Kind::Object: {
+    std::vector<std::pair<std::string, TypeRef>> props;
+    for (const auto &m : v.getObject())
+      props.emplace_back(m.key, typeOfValue(m.value));
+    return makeObjectType(std::move(props));
+  }
+  }
+  return anyType();
+}
+
 } // namespace ir

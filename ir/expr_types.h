@@ -16,6 +16,8 @@
 /// and inputs, replacing the `any` that `defaultTypeEnv` puts there.
 #pragma once
 
+#include "ir/value.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -54,6 +56,9 @@ TypeRef arrayType(TypeRef element, bool filtered = false);
 TypeRef mapType(TypeRef element);
 /// An object; `open` lets properties not listed read as `any`.
 TypeRef makeObjectType(std::vector<std::pair<std::string, TypeRef>> props, bool open = false);
+
+/// Type of a value known at check time (a fromJSON literal, a matrix value).
+TypeRef typeOfValue(const Value &v);
 
 /// Least upper bound: equal types stay, arrays/maps join elements, objects join to
 /// the properties both have (open if either is), anything else is `any`.

@@ -23,33 +23,6 @@ bool isCollection(const TypeRef &t) {
   return t->kind == Kind::Array || t->kind == Kind::Object || t->kind == Kind::Map;
 }
 
-/// Type of a JSON value known at check time (a fromJSON literal).
-TypeRef typeOfValue(const ir::Value &v) {
-  switch (v.kind()) {
-  case ir::Value::Kind::Null:
-    return ir::nullType();
-  case ir::Value::Kind::Bool:
-    return ir::boolType();
-  case ir::Value::Kind::Number:
-    return ir::numberType();
-  case ir::Value::Kind::String:
-    return ir::stringType();
-  case ir::Value::Kind::Array: {
-    TypeRef el;
-    for (const ir::Value &e : v.getArray())
-      el = ir::joinTypes(el, typeOfValue(e));
-    return ir::arrayType(el ? el : ir::anyType());
-  }
-  case ir::Value::Kind::Object: {
-    std::vector<std::pair<std::string, TypeRef>> props;
-    for (const auto &m : v.getObject())
-      props.emplace_back(m.key, typeOfValue(m.value));
-    return ir::makeObjectType(std::move(props));
-  }
-  }
-  return ir::anyType();
-}
-
 class Checker {
 public:
   Checker(const ir::TypeEnv &env, llvm::ArrayRef<frontend::FunctionSignature> host)
@@ -334,7 +307,7 @@ private:
                      std::to_string(perr.column));
           return ir::anyType();
         }
-        return typeOfValue(v);
+        return ir::typeOfValue(v);
       }
       if (isCollection(args[0]))
         argType("fromJSON() parses a string; " + args[0]->str() + " reads as '" +

@@ -19,32 +19,6 @@ using ir::TypeRef;
 
 namespace {
 
-TypeRef typeOfValue(const ir::Value &v) {
-  switch (v.kind()) {
-  case ir::Value::Kind::Null:
-    return ir::nullType();
-  case ir::Value::Kind::Bool:
-    return ir::boolType();
-  case ir::Value::Kind::Number:
-    return ir::numberType();
-  case ir::Value::Kind::String:
-    return ir::stringType();
-  case ir::Value::Kind::Array: {
-    TypeRef el;
-    for (const ir::Value &e : v.getArray())
-      el = ir::joinTypes(el, typeOfValue(e));
-    return ir::arrayType(el ? el : ir::anyType());
-  }
-  case ir::Value::Kind::Object: {
-    std::vector<std::pair<std::string, TypeRef>> props;
-    for (const auto &m : v.getObject())
-      props.emplace_back(m.key, typeOfValue(m.value));
-    return ir::makeObjectType(std::move(props));
-  }
-  }
-  return ir::anyType();
-}
-
 /// Adds `t` for `key` to an ordered property list, joining with an earlier entry.
 void addProp(std::vector<std::pair<std::string, TypeRef>> &props, llvm::StringRef key, TypeRef t) {
   for (auto &[k, v] : props)
@@ -71,7 +45,7 @@ TypeRef matrixType(const ir::Job &job) {
       std::vector<std::pair<std::string, TypeRef>> props;
       for (const MatrixLeg &leg : ex.legs)
         for (const auto &e : leg.matrix.getObject())
-          addProp(props, e.key, typeOfValue(e.value));
+          addProp(props, e.key, ir::typeOfValue(e.value));
       return ir::makeObjectType(std::move(props));
     }
   }
