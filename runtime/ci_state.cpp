@@ -210,19 +210,7 @@ llvm::Expected<std::vector<RunRecord>> listRuns(Store &store, int64_t limit) {
                                  " FROM ci_runs ORDER BY run_id DESC, attempt DESC LIMIT ?";
   Statement &s = store.stmt(sql.c_str());
   s.bind(1, limit);
-  std::vector<RunRecord> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    out.push_back(readRun(s));
-  }
-  s.reset();
-  return out;
+  return s.collect(readRun);
 }
 
 llvm::Error upsertWorkflow(Store &store, const WorkflowRecord &w) {
@@ -274,19 +262,7 @@ llvm::Expected<std::vector<WorkflowRecord>> workflowsOf(Store &store, int64_t ru
       "cancel_token, retry_token, error FROM ci_workflows WHERE run_id = ? AND attempt = ? "
       "ORDER BY rowid");
   s.bind(1, runId).bind(2, int64_t(attempt));
-  std::vector<WorkflowRecord> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    out.push_back(readWorkflow(s));
-  }
-  s.reset();
-  return out;
+  return s.collect(readWorkflow);
 }
 
 llvm::Expected<std::optional<WorkflowRecord>> findWorkflow(Store &store, llvm::StringRef execution) {

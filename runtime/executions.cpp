@@ -31,19 +31,7 @@ ExecutionRecord readRecord(const Statement &s) {
   return r;
 }
 
-llvm::Expected<std::vector<ExecutionRecord>> readAll(Statement &s) {
-  std::vector<ExecutionRecord> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row)
-      return row.takeError();
-    if (!*row)
-      break;
-    out.push_back(readRecord(s));
-  }
-  s.reset();
-  return out;
-}
+llvm::Expected<std::vector<ExecutionRecord>> readAll(Statement &s) { return s.collect(readRecord); }
 
 llvm::Expected<std::optional<ExecutionRecord>> readOne(Statement &s) {
   llvm::Expected<std::vector<ExecutionRecord>> all = readAll(s);

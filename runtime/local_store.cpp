@@ -193,19 +193,7 @@ llvm::Expected<std::vector<ExecJobRecord>> undelivered(Store &store, TimeMs stal
                             "heartbeat_ms, report, dir FROM exec_jobs WHERE state = 'completed' OR "
                             "(state IN ('starting', 'running') AND heartbeat_ms < ?)");
   s.bind(1, staleBefore);
-  std::vector<ExecJobRecord> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    out.push_back(readJob(s));
-  }
-  s.reset();
-  return out;
+  return s.collect(readJob);
 }
 
 llvm::Error markDelivered(Store &store, const JobKey &key) {

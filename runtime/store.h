@@ -53,6 +53,23 @@ public:
   Statement &bindNull(int index);
   /// Runs one step: true when a row is available, false when done.
   llvm::Expected<bool> step();
+  /// Steps through every row, mapping each with `read`; the statement is reset after.
+  template <typename Read>
+  auto collect(Read read) -> llvm::Expected<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> out;
+    while (true) {
+      llvm::Expected<bool> row = step();
+      if (!row) {
+        reset();
+        return row.takeError();
+      }
+      if (!*row)
+        break;
+      out.push_back(read(*this));
+    }
+    reset();
+    return out;
+  }
   /// Runs the statement to completion (for writes).
   llvm::Error run();
   void reset();
