@@ -106,7 +106,7 @@ void WorkflowScheduler::settleCall(uint32_t c) {
                                            : Conclusion::Success;
   ir::ValueObject ctx;
   ctx.set("github", github_);
-  ctx.set("inputs", inputs_);
+  ctx.set("inputs", st.callInputs);
   ctx.set("vars", vars_);
   ctx.set("jobs", ir::Value::object(std::move(jobsCtx)));
   ir::Value contexts = ir::Value::object(std::move(ctx));
@@ -415,7 +415,7 @@ std::vector<JobReport> WorkflowScheduler::reportJob(uint32_t j) const {
   if (st.instances.empty()) {
     JobReport r;
     r.id = r.job = job.id;
-    std::string prefix = job.call >= 0 ? model_->jobs[job.call].name + " / " : "";
+    std::string prefix = callPrefix(j);
     r.name = job.nameExpr.isTemplate() ? job.id : prefix + job.name;
     r.conclusion = st.conclusion;
     r.result = st.result;
