@@ -160,6 +160,17 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
 
 } // namespace
 
+bool JobRunner::isBuiltin(llvm::StringRef action) {
+  static const char *const kBuiltins[] = {
+      "actions/checkout",     "actions/upload-artifact", "actions/download-artifact", "actions/cache",
+      "actions/cache/restore", "actions/cache/save",     "actions/setup-node",        "actions/setup-python",
+      "actions/setup-go",     "actions/setup-java",      "actions/setup-dotnet",      "actions/github-script"};
+  for (const char *b : kBuiltins)
+    if (action == b)
+      return true;
+  return false;
+}
+
 StepBody JobRunner::runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled) {
   handled = true;
   StepBody body;

@@ -71,6 +71,8 @@ json calleeSecrets(json secrets, const json &layers) {
 } // namespace
 
 void JobRunner::runStep(const json &step, size_t position, StepScope &scope) {
+  if (!scope.composite)
+    topStep_ = position;
   std::string id = str(step, "id");
   EnvMap ctxEnv = globalEnv_;
   for (const auto &[k, v] : scope.env)
@@ -314,6 +316,7 @@ int JobRunner::run() {
     endRecord("failure", "failure", setupError);
     status_ = "failure";
   } else {
+    runPreSteps(spec_.value("steps", json::array()), scope);
     runSteps(spec_.value("steps", json::array()), scope);
   }
   jobSteps_ = scope.steps;
