@@ -88,16 +88,65 @@ bool validArtifactName(const std::string &name, std::string &error) {
   return true;
 }
 
-/// `major.minor` prefix match of a requested version (`20`, `20.x`, `v20.11`, `^3.11`).
-bool versionMatches(std::string want, const std::string &have) {
-  llvm::StringRef w = llvm::StringRef(want).trim().ltrim("v^~=");
-  while (w.endswith(".x") || w.endswith(".*"))
-    w = w.drop_back(2);
-  if (w.empty() || w == "x" || w == "*" || w == "latest" || w == "lts/*" || w == "node" || w == "stable")
-    return true;
-  llvm::StringRef h = llvm::StringRef(have).ltrim("v");
-  return h == w || h.startswith(w.str() + ".");
+/// The numeric parts of a version (`v20.11.1` -> 20, 11, 1); stops at `x`, `*` or
+/// anything else, which leaves the rest unspecified.
+std::vector<int> versionParts(llvm::StringRef v) {
+  std::vector<int> out;
+  v = v.trim().ltrim("v");
+  while (!v.empty() && llvm::isDigit(v.front())) {
+    size_t n = 0;
+    while (n < v.size() && llvm::isDigit(v[n]))
+      ++n;
+    out.push_back(std::atoi(v.substr(0, n).str().c_str()));
+    v = v.drop_front(n);
+    if (!v.consume_front("."))
+      break;
+  }
+  return out;
 }
+
+/// `have` against `want` over want's parts: -1, 0 or 1 (missing parts of `have` are 0).
+int compareParts(const std::vector<int> &have, const std::vector<int> &want) {
+  for (size_t i = 0; i < want.size(); ++i) {
+    int h = i < have.size() ? have[i] : 0;
+    if (h != want[i])
+      return h < want[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/// One comparator of a semver range: `>=1.16`, `<3.13`, `^1.13.1`, `~3.11`, `=20`, `20.x`.
+bool satisfies(llvm::StringRef c, const std::vector<int> &have) {
+  llvm::StringRef op;
+  for (const char *o : {">=", "<=", ">", "<", "=", "^", "~"})
+    if (c.startswith(o)) {
+      op = o;
+      break;
+    }
+  std::vector<int> want = versionParts(c.drop_front(op.size()));
+  if (want.empty()) // `x`, `*`: anything
+    return true;
+  int cmp = compareParts(have, want);
+  if (op == ">=")
+    return cmp >= 0;
+  if (op == ">")
+    return cmp > 0;
+  if (op == "<")
+    return cmp < 0;
+  if (op == "<=")
+    return cmp <= 0;
+  if (op == "^") { // same leftmost non-zero part, and not older
+    size_t fixed = 0;
+    while (fixed + 1 < want.size() && want[fixed] == 0)
+      ++fixed;
+    return cmp >= 0 && compareParts(have, std::vector<int>(want.begin(), want.begin() + fixed + 1)) == 0;
+  }
+  if (op == "~") // same major.minor (or major when only it is given), and not older
+    return cmp >= 0 &&
+           compareParts(have, std::vector<int>(want.begin(), want.begin() + std::min<size_t>(2, want.size()))) == 0;
+  return cmp == 0; // `20`, `20.x`, `=20.11`: a prefix
+}
+
 
 std::string cacheDirName(const std::string &key) {
   std::string out;
@@ -159,6 +208,36 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
 )js";
 
 } // namespace
+
+/// Whether the host's version `have` satisfies a setup action's requested version:
+/// a version prefix (`20`, `20.x`, `v20.11`), a semver range (`>=18`, `^1.13.1`,
+/// `~3.11`, `>=3.8 <3.13`, `18 || 20`), or an alias that any version meets.
+bool versionMatches(llvm::StringRef want, llvm::StringRef have) {
+  llvm::StringRef w = want.trim();
+  if (w.empty() || w == "x" || w == "*" || w == "latest" || w == "lts/*" || w == "node" || w == "stable")
+    return true;
+  std::vector<int> h = versionParts(have);
+  llvm::SmallVector<llvm::StringRef, 4> alternatives;
+  w.split(alternatives, "||");
+  for (llvm::StringRef alt : alternatives) {
+    llvm::SmallVector<llvm::StringRef, 4> comparators;
+    alt.split(comparators, ' ', -1, false);
+    bool all = !comparators.empty();
+    for (size_t i = 0; i < comparators.size() && all; ++i) {
+      llvm::StringRef c = comparators[i];
+      // `>= 18`: an operator written apart from its version.
+      if (c.find_first_not_of("<>=^~") == llvm::StringRef::npos && i + 1 < comparators.size()) {
+        all = satisfies((c + comparators[i + 1]).str(), h);
+        ++i;
+        continue;
+      }
+      all = satisfies(c, h);
+    }
+    if (all)
+      return true;
+  }
+  return false;
+}
 
 bool JobRunner::isBuiltin(llvm::StringRef action) {
   static const char *const kBuiltins[] = {

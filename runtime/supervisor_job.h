@@ -57,6 +57,11 @@ struct StepBody {
   std::string error;
 };
 
+/// Whether a host tool's version `have` satisfies the version a setup action asks
+/// for: a prefix (`20`, `20.x`, `v20.11`), a semver range (`>=18`, `^1.13.1`, `~3.11`,
+/// `>=3.8 <3.13`, `18 || 20`), or an alias any version meets (`latest`, `lts/*`, `x`).
+bool versionMatches(llvm::StringRef want, llvm::StringRef have);
+
 class JobRunner {
 public:
   explicit JobRunner(json desc);
