@@ -1,4 +1,4 @@
-// `ci-exec logs --follow` streams the step logs of a run while it goes on.
+// Step logs: `ci-exec logs --follow` streams a live run; each store keeps its own run files.
 #include "local_test_util.h"
 
 #include <gtest/gtest.h>
@@ -59,6 +59,30 @@ jobs:
   EXPECT_LT(first, second);
   EXPECT_LT(second, third);
   EXPECT_NE(out.find("step 2/2"), std::string::npos) << out;
+}
+
+TEST(LocalLogs, TwoStoresInOneDirectoryKeepTheirRunsApart) {
+  Repo r;
+  r.write("wf.yml", R"Y(on: push
+jobs:
+  hello:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "store=$STORE_NAME"
+)Y");
+  r.commit();
+  std::string exe = quote((testutil::binDir() / "ci-exec").string());
+  for (std::string name : {"a", "b"}) {
+    Output o = sh("cd " + quote(r.dir()) + " && STORE_NAME=" + name + " " + exe +
+                  " run wf.yml --provider local --quiet --store .ci-exec/" + name + ".db");
+    ASSERT_EQ(o.exit, 0) << o.text;
+  }
+  fs::path dir = fs::path(r.dir()) / ".ci-exec";
+  EXPECT_NE(testutil::readFile(dir / "runs-a/1/logs/hello/1.log").find("store=a"), std::string::npos);
+  EXPECT_NE(testutil::readFile(dir / "runs-b/1/logs/hello/1.log").find("store=b"), std::string::npos);
+  Output logs = sh("cd " + quote(r.dir()) + " && " + exe + " logs 1 --store .ci-exec/b.db");
+  EXPECT_NE(logs.text.find("store=b"), std::string::npos) << logs.text;
+  EXPECT_EQ(logs.text.find("store=a"), std::string::npos) << logs.text;
 }
 
 } // namespace
