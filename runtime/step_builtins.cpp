@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <cstring>
 #include <sstream>
@@ -250,6 +251,91 @@ bool JobRunner::isBuiltin(llvm::StringRef action) {
   return false;
 }
 
+bool JobRunner::checkoutCopy(const std::string &repo, const std::string &dest, const std::string &ref,
+                             bool submodules, bool recursive, std::string &error) {
+  std::string out;
+  std::error_code ec;
+  if (capture({"git", "clone", "--quiet", "--shared", "--no-checkout", repo, dest + "/.ci-exec-clone"}, workspace_,
+              out) != 0) {
+    error = "git clone failed: " + out;
+    return false;
+  }
+  fs::rename(fs::path(dest) / ".ci-exec-clone" / ".git", fs::path(dest) / ".git", ec);
+  fs::remove_all(fs::path(dest) / ".ci-exec-clone", ec);
+  if (!ref.empty()) {
+    out.clear();
+    if (capture({"git", "checkout", "--quiet", "--force", ref}, dest, out) != 0) {
+      error = "ref '" + ref + "' is not in the local repository: " + out;
+      return false;
+    }
+  } else {
+    // The working tree as it is (tracked and untracked files, not the ignored ones);
+    // submodules (gitlinks) stay empty directories unless asked for, as on GitHub.
+    std::set<std::string> gitlinks;
+    out.clear();
+    capture({"git", "ls-files", "-s"}, repo, out);
+    for (const std::string &l : lines(out))
+      if (llvm::StringRef(l).startswith("160000 ") && l.find('\t') != std::string::npos)
+        gitlinks.insert(l.substr(l.find('\t') + 1));
+    out.clear();
+    if (capture({"git", "ls-files", "-co", "--exclude-standard"}, repo, out) != 0) {
+      error = "git ls-files failed: " + out;
+      return false;
+    }
+    for (const std::string &f : lines(out)) {
+      if (llvm::StringRef(f).startswith(".ci-exec/"))
+        continue;
+      fs::path src = fs::path(repo) / f;
+      if (gitlinks.count(f)) {
+        fs::create_directories(fs::path(dest) / f, ec);
+        continue;
+      }
+      if (!fs::exists(fs::symlink_status(src)))
+        continue; // deleted in the working tree
+      copyTree(src, fs::path(dest) / f, ec);
+      if (ec) {
+        error = "cannot copy " + f + ": " + ec.message();
+        return false;
+      }
+    }
+    out.clear();
+    capture({"git", "reset", "--quiet"}, dest, out);
+  }
+  if (!submodules)
+    return true;
+  // Each submodule from the local repository's checkout of it (no network): the
+  // commit the superproject records, or its working tree when copying one.
+  out.clear();
+  capture({"git", "config", "-f", ".gitmodules", "--get-regexp", "^submodule\\..*\\.path$"}, dest, out);
+  for (const std::string &l : lines(out)) {
+    size_t space = l.find(' ');
+    if (space == std::string::npos)
+      continue;
+    std::string path = l.substr(space + 1);
+    fs::path source = fs::path(repo) / path;
+    if (!fs::exists(source / ".git")) {
+      error = "submodule '" + path + "' is not checked out in the local repository (" + source.string() +
+              "); run: git submodule update --init" + (recursive ? " --recursive" : "");
+      return false;
+    }
+    std::string commit;
+    if (!ref.empty()) {
+      std::string rev;
+      capture({"git", "rev-parse", "HEAD:" + path}, dest, rev);
+      commit = llvm::StringRef(rev).trim().str();
+    }
+    fs::remove_all(fs::path(dest) / path, ec);
+    fs::create_directories(fs::path(dest) / path, ec);
+    log("Submodule " + path + " from " + source.string());
+    std::string sub;
+    if (!checkoutCopy(source.string(), (fs::path(dest) / path).string(), commit, recursive, recursive, sub)) {
+      error = "submodule '" + path + "': " + sub;
+      return false;
+    }
+  }
+  return true;
+}
+
 StepBody JobRunner::runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled) {
   handled = true;
   StepBody body;
@@ -289,35 +375,14 @@ StepBody JobRunner::runBuiltin(const std::string &action, const json &with, cons
       for (const auto &e : fs::directory_iterator(dest, ec))
         fs::remove_all(e.path(), ec);
     std::string ref = in("ref");
+    std::string submodules = llvm::StringRef(in("submodules")).lower();
     log("Copying " + repo + " into " + dest.string());
     std::string out;
     if (fs::exists(fs::path(repo) / ".git")) {
-      if (capture({"git", "clone", "--quiet", "--shared", "--no-checkout", repo, (dest / ".ci-exec-clone").string()}, workspace_, out) != 0)
-        return fail("actions/checkout: git clone failed: " + out);
-      fs::rename(dest / ".ci-exec-clone" / ".git", dest / ".git", ec);
-      fs::remove_all(dest / ".ci-exec-clone", ec);
-      if (!ref.empty()) {
-        out.clear();
-        if (capture({"git", "checkout", "--quiet", "--force", ref}, dest.string(), out) != 0)
-          return fail("actions/checkout: ref '" + ref + "' is not in the local repository: " + out);
-      } else {
-        // The working tree as it is (tracked and untracked files, not the ignored ones).
-        out.clear();
-        if (capture({"git", "ls-files", "-co", "--exclude-standard"}, repo, out) != 0)
-          return fail("actions/checkout: git ls-files failed: " + out);
-        for (const std::string &f : lines(out)) {
-          if (llvm::StringRef(f).startswith(".ci-exec/"))
-            continue;
-          fs::path src = fs::path(repo) / f;
-          if (!fs::exists(fs::symlink_status(src)))
-            continue; // deleted in the working tree
-          copyTree(src, dest / f, ec);
-          if (ec)
-            return fail("actions/checkout: cannot copy " + f + ": " + ec.message());
-        }
-        out.clear();
-        capture({"git", "reset", "--quiet"}, dest.string(), out);
-      }
+      std::string error;
+      if (!checkoutCopy(repo, dest.string(), ref, submodules == "true" || submodules == "recursive",
+                        submodules == "recursive", error))
+        return fail("actions/checkout: " + error);
     } else {
       for (const auto &e : fs::directory_iterator(repo, ec))
         if (e.path().filename() != ".ci-exec")

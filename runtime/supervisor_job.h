@@ -103,6 +103,11 @@ public:
   /// The built-in implementation of `action` (owner/repo[/path], lower case), if there
   /// is one (step_builtins.cpp); `handled` tells.
   StepBody runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled);
+  /// actions/checkout from the local repository `repo` into `dest`: a shared clone at
+  /// `ref`, or the working tree as it is when `ref` is empty; with `submodules`, each
+  /// submodule from the repository's own checkout of it (nested ones if `recursive`).
+  bool checkoutCopy(const std::string &repo, const std::string &dest, const std::string &ref, bool submodules,
+                    bool recursive, std::string &error);
   /// Whether `action` (owner/repo[/path], lower case) has a built-in implementation.
   static bool isBuiltin(llvm::StringRef action);
 
