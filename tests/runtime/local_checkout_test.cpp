@@ -7,14 +7,29 @@ using namespace localtest;
 
 namespace {
 
+const std::string kGit = "git -c user.email=t@t -c user.name=t -c protocol.file.allow=always";
+
+/// A repository beside `r` with one commit (version.txt = v1), added to `r` as the
+/// submodule `lib`; removed when it goes out of scope.
+class SubmoduleSource {
+public:
+  explicit SubmoduleSource(const Repo &r) : dir_(r.dir() + "-lib") {
+    sh("rm -rf " + quote(dir_) + " && git init -q " + quote(dir_) + " && cd " + quote(dir_) +
+       " && echo v1 > version.txt && git add . && " + kGit + " commit -qm v1");
+    added_ = sh("cd " + quote(r.dir()) + " && " + kGit + " submodule add -q " + quote(dir_) + " lib");
+  }
+  ~SubmoduleSource() { sh("rm -rf " + quote(dir_)); }
+  const Output &added() const { return added_; }
+
+private:
+  std::string dir_;
+  Output added_;
+};
+
 TEST(LocalCheckout, SubmodulesComeFromTheLocalCheckoutOnlyWhenAskedFor) {
   Repo r;
-  std::string git = "git -c user.email=t@t -c user.name=t -c protocol.file.allow=always";
-  std::string lib = r.dir() + "/../" + fs::path(r.dir()).filename().string() + "-lib";
-  sh("rm -rf " + quote(lib) + " && git init -q " + quote(lib) + " && cd " + quote(lib) +
-     " && echo v1 > version.txt && git add . && " + git + " commit -qm v1");
-  Output added = sh("cd " + quote(r.dir()) + " && " + git + " submodule add -q " + quote(lib) + " lib");
-  ASSERT_EQ(added.exit, 0) << added.text;
+  SubmoduleSource lib(r);
+  ASSERT_EQ(lib.added().exit, 0) << lib.added().text;
   r.write("wf.yml", R"Y(on: push
 jobs:
   co:
@@ -36,10 +51,9 @@ jobs:
 )Y");
   r.commit();
   // The submodule's checkout moves on after the superproject recorded v1.
-  sh("cd " + quote(r.dir()) + "/lib && echo v2 > version.txt && " + git + " commit -qam v2");
+  sh("cd " + quote(r.dir()) + "/lib && echo v2 > version.txt && " + kGit + " commit -qam v2");
   int code = -1;
   nlohmann::json doc = r.run("wf.yml", "", &code);
-  sh("rm -rf " + quote(lib));
   ASSERT_EQ(code, 0) << doc.dump(2);
   // Without `submodules:` the submodule is an empty directory, as on GitHub.
   EXPECT_NE(r.log(1, "co", 2).find("plain=0"), std::string::npos) << r.log(1, "co", 2);
@@ -51,12 +65,8 @@ jobs:
 
 TEST(LocalCheckout, AnUninitialisedSubmoduleIsAClearFailure) {
   Repo r;
-  std::string git = "git -c user.email=t@t -c user.name=t -c protocol.file.allow=always";
-  std::string lib = r.dir() + "/../" + fs::path(r.dir()).filename().string() + "-lib";
-  sh("rm -rf " + quote(lib) + " && git init -q " + quote(lib) + " && cd " + quote(lib) +
-     " && echo v1 > version.txt && git add . && " + git + " commit -qm v1");
-  sh("cd " + quote(r.dir()) + " && " + git + " submodule add -q " + quote(lib) + " lib && " + git +
-     " commit -qm sub && git submodule deinit -q -f lib");
+  SubmoduleSource lib(r);
+  sh("cd " + quote(r.dir()) + " && " + kGit + " commit -qm sub && git submodule deinit -q -f lib");
   r.write("wf.yml", R"Y(on: push
 jobs:
   co:
@@ -69,7 +79,6 @@ jobs:
   r.commit();
   int code = -1;
   r.run("wf.yml", "", &code);
-  sh("rm -rf " + quote(lib));
   EXPECT_EQ(code, 1);
   std::string log = r.log(1, "co", 1);
   EXPECT_NE(log.find("submodule 'lib' is not checked out in the local repository"), std::string::npos) << log;
