@@ -227,12 +227,14 @@ export class WorkflowScheduler {
 
   /**
    * Enters a call whose `if` is true: its `with:` evaluated over the caller's contexts becomes
-   * its members' `inputs` (the compiler has filled in the callee's defaults). When an input
-   * cannot be evaluated the call fails and its members are skipped.
+   * its members' `inputs` (the compiler has filled in the callee's defaults). A leg of a
+   * caller-side matrix is its own call node with one instance, whose `matrix` the `with:` sees.
+   * When an input cannot be evaluated the call fails and its members are skipped.
    */
   enterCall(st) {
     const job = st.def;
-    const ctx = { ...this.baseContexts(job), needs: this.needsContext(job) };
+    const leg = job.instances?.length === 1 ? job.instances[0] : null;
+    const ctx = { ...this.baseContexts(job), needs: this.needsContext(job), ...(leg?.matrix ? { matrix: leg.matrix } : {}) };
     const inputs = {};
     for (const [name, tpl] of Object.entries(job.with ?? {})) {
       try {

@@ -108,6 +108,17 @@ for (const [label, partitions] of [
   });
 }
 
+test("a leg of a caller-side matrix (a call node with one instance) evaluates its with: with the leg's matrix", async () => {
+  const leg = (os) => ({ id: `call.${os}`, local_id: "call", name: `call (${os})`, uses: "./lib.yml", needs: ["p"],
+    instances: [{ id: `call.${os}`, name: `call (${os})`, matrix: { os }, config_id: os }],
+    with: { os: "${{ matrix.os }}-${{ needs.p.outputs.o }}" } });
+  const member = (os) => ({ id: `call.${os}/b`, local_id: "b", name: "b", call: `call.${os}`, if: "success() && (inputs.os == 'linux-1')" });
+  const p = plan([{ id: "p" }, leg("linux"), member("linux"), leg("mac"), member("mac")]);
+  const { result, provider } = await runPlan(p, { jobs: { p: { outputs: { o: "1" } } } });
+  assert.deepEqual(conclusions(result), { p: "success", "call (linux) / b": "success", "call (mac) / b": "skipped" });
+  assert.deepEqual(provider.log.dispatched.find((d) => d.job === "call.linux/b").inputs, { os: "linux-1" });
+});
+
 /** A call whose `with:` cannot be evaluated (fromJSON of a need's output that is not JSON). */
 function badInputPlan(extra = {}) {
   return plan([
