@@ -238,8 +238,14 @@ void WorkflowScheduler::enterJob(uint32_t j) {
   st.status = JobState::Active;
   markDirty(j);
   if (job.isCall) {
-    // The callee's `inputs`: the call's `with:` in the caller's contexts (§5).
+    // The callee's `inputs`: the call's `with:` in the caller's contexts (§5); a leg
+    // of a caller-side matrix is a call node of its own, whose matrix `with:` sees.
     ir::Value ctx = contextsFor(j);
+    if (job.instances && job.instances->size() == 1 && !(*job.instances)[0].matrix.isNull()) {
+      ir::ValueObject withMatrix = ctx.getObject();
+      withMatrix.set("matrix", (*job.instances)[0].matrix);
+      ctx = ir::Value::object(std::move(withMatrix));
+    }
     ir::ValueObject inputs;
     for (const auto &[name, expr] : job.with) {
       ir::Value v;

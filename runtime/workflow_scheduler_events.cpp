@@ -395,8 +395,8 @@ Conclusion WorkflowScheduler::conclusion() const {
   if (cancelled_)
     return Conclusion::Cancelled;
   for (uint32_t j = 0; j < jobs_.size(); ++j) {
-    if (model_->jobs[j].isCall)
-      continue;
+    if (model_->jobs[j].isCall && jobs_[j].error.empty())
+      continue; // a call fails through its members, or on its own (its `with:`)
     if (jobs_[j].result == Conclusion::Failure)
       return Conclusion::Failure;
     for (uint32_t i : jobs_[j].instances)
@@ -410,7 +410,7 @@ std::vector<JobReport> WorkflowScheduler::reportJob(uint32_t j) const {
   std::vector<JobReport> out;
   const ModelJob &job = model_->jobs[j];
   const JobState &st = jobs_[j];
-  if (job.isCall)
+  if (job.isCall && st.error.empty())
     return out;
   if (st.instances.empty()) {
     JobReport r;

@@ -104,4 +104,60 @@ jobs:
   EXPECT_EQ(jobConclusion(doc, "inherit / deeper / inner"), "skipped") << doc.dump(2);
 }
 
+TEST(LocalReusable, CallerMatrixLegsAndAWithThatFailsToEvaluate) {
+  Repo r;
+  r.write(".github/workflows/ci.yml", R"Y(on: push
+jobs:
+  prep:
+    runs-on: ubuntu-latest
+    outputs:
+      v: ${{ steps.s.outputs.v }}
+    steps:
+      - id: s
+        run: echo "v=not-json" >> "$GITHUB_OUTPUT"
+  legs:
+    needs: prep
+    strategy:
+      matrix:
+        g: [a, b]
+    uses: ./.github/workflows/lib.yml
+    with:
+      greeting: ${{ matrix.g }}-${{ needs.prep.outputs.v }}
+  broken:
+    needs: prep
+    uses: ./.github/workflows/lib.yml
+    with:
+      greeting: ${{ fromJSON(needs.prep.outputs.v) }}
+)Y");
+  r.write(".github/workflows/lib.yml", R"Y(on:
+  workflow_call:
+    inputs:
+      greeting:
+        type: string
+        required: true
+jobs:
+  inner:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "greeting=${{ inputs.greeting }}"
+)Y");
+  r.commit();
+  int code = -1;
+  nlohmann::json doc = r.run(".github/workflows/ci.yml", "", &code);
+  // Each leg of the caller's matrix evaluates `with:` with its own matrix values.
+  EXPECT_NE(r.log(1, "legs.a_inner", 1).find("greeting=a-not-json"), std::string::npos) << doc.dump(2);
+  EXPECT_NE(r.log(1, "legs.b_inner", 1).find("greeting=b-not-json"), std::string::npos) << doc.dump(2);
+  // A call whose `with:` cannot be evaluated fails on its own, names the input, skips
+  // its jobs and fails the run.
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(doc["conclusion"], "failure");
+  EXPECT_EQ(jobConclusion(doc, "broken"), "failure") << doc.dump(2);
+  EXPECT_EQ(jobConclusion(doc, "broken / inner"), "skipped") << doc.dump(2);
+  std::string error;
+  for (const auto &j : doc["jobs"])
+    if (j.value("name", "") == "broken")
+      error = j.value("error", "");
+  EXPECT_NE(error.find("with.greeting"), std::string::npos) << doc.dump(2);
+}
+
 } // namespace

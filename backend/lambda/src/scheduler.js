@@ -240,7 +240,7 @@ export class WorkflowScheduler {
       try {
         inputs[name] = evaluateTemplate(tpl, ctx);
       } catch (e) {
-        Object.assign(st, { status: TERMINAL, result: "failure", conclusion: "failure", reason: "inputs",
+        Object.assign(st, { status: TERMINAL, result: "failure", conclusion: "failure", reason: null,
           error: `with.${name}: ${String(e.message ?? e)}`, inputs: {} });
         for (const m of this.jobs.values()) if (m.def.call === job.id && m.status !== TERMINAL) this.skipJob(m, "needs");
         return;
@@ -626,7 +626,7 @@ export class WorkflowScheduler {
   report() {
     const jobs = [];
     for (const st of this.jobs.values()) {
-      if (st.def.uses || (!st.member && !st.partition)) continue;
+      if ((st.def.uses && !st.error) || (!st.member && !st.partition)) continue;
       if (st.reportInstances?.length) { jobs.push(...st.reportInstances); continue; }
       if (st.instances.length === 0) {
         const name = isTemplate(st.def.name) ? st.def.id : this.displayName(st.def, st.def.name);
@@ -662,7 +662,7 @@ export class WorkflowScheduler {
   conclusion() {
     if (this.cancelled) return "cancelled";
     for (const st of this.jobs.values()) {
-      if (st.def.uses) continue;
+      if (st.def.uses && !st.error) continue; // a call fails through its members, or on its own `with:`
       if (st.result === "failure") return "failure";
       if (st.instances.some((i) => i.reason === "timeout" && !i.coe)) return "failure";
     }

@@ -134,7 +134,8 @@ for (const [label, partitions] of [["", []], [" (members in a child execution)",
   test(`a call whose with: fails to evaluate fails; its members and default dependents are skipped${label}`, async () => {
     const { result, provider, invocations } = await runPlan(badInputPlan({ partitions }), { jobs: { prep: { outputs: { v: "not json" } } } },
       { direct: partitions.length > 0 });
-    assert.deepEqual(conclusions(result), { prep: "success", "lib / build": "skipped", after: "skipped", always: "success" });
+    assert.deepEqual(conclusions(result), { prep: "success", lib: "failure", "lib / build": "skipped", after: "skipped", always: "success" });
+    assert.equal(result.conclusion, "failure", "the call's own failure fails the run");
     assert.deepEqual(provider.log.dispatched.map((d) => d.name).sort(), ["always", "prep"]);
     assert.equal(invocations.partitions.size, 0, "no child execution starts for the call");
   });
