@@ -283,6 +283,44 @@ jobs:
   EXPECT_EQ(r.exec("run a.yml --provider local --repository just-a-name").exit, 2);
 }
 
+TEST(LocalSteps, RunTimeMatricesFollowTheTemplateReader) {
+  Repo r;
+  r.write("m.yml", R"Y(on: push
+jobs:
+  prep:
+    runs-on: ubuntu-latest
+    outputs:
+      key: ${{ steps.o.outputs.key }}
+      list: ${{ steps.o.outputs.list }}
+    steps:
+      - id: o
+        run: |
+          echo 'key=flavour' >> "$GITHUB_OUTPUT"
+          echo 'list=["b", "c"]' >> "$GITHUB_OUTPUT"
+  legs:
+    needs: prep
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        ${{ needs.prep.outputs.key }}:
+          - a
+          - ${{ fromJSON(needs.prep.outputs.list) }}
+        extra:
+          - k1: v1
+            ${{ insert }}: ${{ fromJSON('{"k2":"v2"}') }}
+    steps:
+      - run: echo "leg=${{ matrix.flavour }} ${{ matrix.extra.k1 }}${{ matrix.extra.k2 }}"
+)Y");
+  r.commit();
+  nlohmann::json doc = r.run("m.yml");
+  EXPECT_EQ(doc.value("conclusion", ""), "success") << doc.dump(2);
+  std::string all = doc.dump();
+  // The key from needs, "b" and "c" spliced from the output's array, the merged mapping.
+  for (const char *leg : {"legs (a, v1, v2)", "legs (b, v1, v2)", "legs (c, v1, v2)"})
+    EXPECT_NE(all.find(leg), std::string::npos) << leg << "\n" << all;
+  EXPECT_EQ(all.find("${{"), std::string::npos) << all;
+}
+
 TEST(LocalSteps, ContainerJobsAreReportedNotRun) {
   Repo r;
   r.write("c.yml", R"Y(on: push
