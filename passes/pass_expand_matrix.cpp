@@ -22,8 +22,16 @@ JobMatrix evaluateJobMatrix(const ir::Job &job, llvm::StringRef displayName,
   // Expression keys, `${{ insert }}` and arrays spliced into vectors: GitHub's
   // template reader, with the code the runtimes use for the same matrix.
   ir::Value tmpl = tokenTemplateValue(*matrix);
-  std::optional<ir::Value> value =
-      holdsTemplate(tmpl) ? evaluateMatrixTemplate(tmpl, known.values, &known).value : std::optional<ir::Value>(tmpl);
+  std::optional<ir::Value> value = tmpl;
+  if (holdsTemplate(tmpl)) {
+    MatrixTemplateResult r = evaluateMatrixTemplate(tmpl, known.values, &known);
+    if (!r.error.empty()) { // known now, and wrong: GitHub fails the run on it too
+      m.kind = JobMatrix::Kind::Static;
+      m.expansion.error = MatrixError{r.error, ""};
+      return m;
+    }
+    value = std::move(r.value);
+  }
   if (!value) {
     m.kind = JobMatrix::Kind::Dynamic;
     return m;
