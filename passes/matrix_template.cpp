@@ -76,7 +76,7 @@ public:
           if (!r)
             return std::nullopt;
           if (!r->isObject()) {
-            error = "${{ insert }} needs a mapping, not " + ir::Value::kindName(r->kind()).str();
+            error = "${{ insert }} needs a mapping, not " + ir::Value::kindName(r->kind()).lower();
             return std::nullopt;
           }
           for (const auto &m : r->getObject())
@@ -90,7 +90,7 @@ public:
           if (!k)
             return std::nullopt;
           if (k->isArray() || k->isObject()) {
-            error = "the matrix key \"" + e.key + "\" evaluates to " + ir::Value::kindName(k->kind()).str() +
+            error = "the matrix key \"" + e.key + "\" evaluates to " + ir::Value::kindName(k->kind()).lower() +
                     "; a key must be a string";
             return std::nullopt;
           }
