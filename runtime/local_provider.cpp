@@ -139,13 +139,17 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
   const json &req = job.spec;
   const json &spec = req.contains("spec") ? req["spec"] : json::object();
   std::string jobName = req.value("name", job.id);
+  bool containerOnHost = config_.value("container_jobs", std::string()) == "host";
   for (const char *unsupported : {"container", "services"})
-    if (spec.contains(unsupported) && !spec[unsupported].is_null())
+    if (spec.contains(unsupported) && !spec[unsupported].is_null() &&
+        !(containerOnHost && llvm::StringRef(unsupported) == "container"))
       return llvm::createStringError(
           std::errc::not_supported,
           "job '%s' uses `%s:`, which the %s provider does not support: it runs steps on this "
-          "machine, not in containers (run it on GitHub, or remove `%s:` to run its steps here)",
-          jobName.c_str(), unsupported, name_.c_str(), unsupported);
+          "machine, not in containers (run it on GitHub, or remove `%s:` to run its steps here%s)",
+          jobName.c_str(), unsupported, name_.c_str(), unsupported,
+          llvm::StringRef(unsupported) == "container" ? "; --container-jobs host runs them here, ignoring the container"
+                                                      : "");
   std::string provider = providerFor(spec.value("runs_on", json()));
   if (provider != "local" && provider != "sandbox")
     return llvm::createStringError(std::errc::invalid_argument,
@@ -196,7 +200,8 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
             {"action_cache", config_.value("action_cache", std::string())},
             {"skip_missing_actions", config_.value("skip_missing_actions", false)},
             {"sandbox_network", config_.value("sandbox_network", false)},
-            {"cancel_grace_ms", config_.value("cancel_grace_ms", int64_t(7500))}};
+            {"cancel_grace_ms", config_.value("cancel_grace_ms", int64_t(7500))},
+            {"container_jobs", config_.value("container_jobs", std::string("refuse"))}};
   std::string jobFile = (jobDir / "job.json").string();
   {
     std::string tmp = jobFile + ".tmp";

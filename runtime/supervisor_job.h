@@ -146,6 +146,11 @@ private:
   ir::Value base_; ///< github, vars, secrets, matrix, strategy, needs, runner, job
   EnvMap globalEnv_; ///< job env, then GITHUB_ENV
   std::vector<std::string> extraPath_; ///< GITHUB_PATH, newest first
+  /// ACTIONS_ALLOW_UNSECURE_COMMANDS=true in the running step's environment:
+  /// `::set-env` and `::add-path` are honoured instead of refused.
+  bool unsecureCommands_ = false;
+  json jobDefaultsRun_ = json::object(); ///< defaults.run, evaluated at the start of the job
+  bool containerOnHost_ = false; ///< a `container:` job run on the host (--container-jobs host)
   std::string status_ = "success"; ///< the job status
   bool timedOut_ = false;
   int64_t deadlineMs_ = 0; ///< steady-clock ms of the job's timeout

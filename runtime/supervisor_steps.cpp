@@ -310,6 +310,31 @@ int JobRunner::run() {
       globalEnv_[it.key()] = v;
     }
   }
+  // defaults.run, evaluated once at the start of the job as GitHub's runner does
+  // (contexts github, inputs, vars, strategy, matrix, needs and the job's env).
+  jobDefaultsRun_ = spec_.value("defaults", json::object()).value("run", json::object());
+  if (jobDefaultsRun_.is_object()) {
+    ir::Value ctx = contexts(scope, globalEnv_);
+    for (auto it = jobDefaultsRun_.begin(); it != jobDefaultsRun_.end(); ++it) {
+      std::string v, error;
+      if (!evalString(*it, ctx, v, error))
+        setupError = "defaults.run." + it.key() + ": " + error;
+      *it = v;
+    }
+  } else {
+    jobDefaultsRun_ = json::object();
+  }
+  // --container-jobs host: the job's container is ignored, said once per job. Its
+  // steps keep the container's default shell (sh), which their scripts were written for.
+  const json &container = spec_.value("container", json());
+  containerOnHost_ = !container.is_null() && desc_.value("container_jobs", std::string()) == "host";
+  if (containerOnHost_ && setupError.empty()) {
+    std::string image = container.is_string() ? container.get<std::string>() : str(container, "image");
+    beginRecord("set-up", "Set up job", "pre");
+    annotate("warning", "The job's container (" + (image.empty() ? std::string("container:") : image) +
+                            ") is ignored: its steps run on this machine (--container-jobs host).");
+    endRecord("success", "success", "");
+  }
   if (!setupError.empty()) {
     beginRecord("set-up", "Set up job", "pre");
     annotate("error", setupError);

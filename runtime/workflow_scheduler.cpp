@@ -2,6 +2,7 @@
 #include "runtime/workflow_scheduler.h"
 
 #include "passes/matrix_expand.h"
+#include "passes/matrix_template.h"
 
 #include <algorithm>
 #include <cmath>
@@ -286,6 +287,12 @@ void WorkflowScheduler::enterJob(uint32_t j) {
     ir::Value matrix;
     if (!job.matrix->evaluate(ctx, nullptr, matrix, error))
       return failJob(j, "strategy.matrix: " + error);
+    if (passes::holdsTemplate(matrix)) { // expressions inside the mapping (keys too)
+      passes::MatrixTemplateResult r = passes::evaluateMatrixTemplate(matrix, ctx);
+      if (!r.value)
+        return failJob(j, "strategy.matrix: " + r.error);
+      matrix = std::move(*r.value);
+    }
     if (!matrix.isObject())
       return failJob(j, "strategy.matrix must be a mapping, not " +
                             ir::Value::kindName(matrix.kind()).str());
