@@ -4,6 +4,7 @@
 #include "runtime/ci_state.h"
 #include "runtime/engine.h"
 #include "runtime/executions.h"
+#include "runtime/run_view.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -164,7 +165,7 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
   int64_t runId = run.value("id", int64_t(0));
   std::string root = execRootOf(store_);
   std::string dirName = jobDirName(job.id, job.attempt);
-  std::filesystem::path runDir = std::filesystem::path(root) / "runs" / std::to_string(runId);
+  std::filesystem::path runDir = runDirOf(store_.path(), runId);
   std::filesystem::path jobDir = runDir / "jobs" / dirName;
   std::filesystem::path logsDir = runDir / "logs" / dirName;
   std::filesystem::path workDir = runDir / "work" / dirName;
@@ -183,7 +184,8 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
             {"provider", provider},
             {"request", req},
             {"github", run.value("github", json::object())},
-            {"inputs", run.value("inputs", json::object())},
+            {"inputs", req.contains("inputs") ? req["inputs"] : run.value("inputs", json::object())},
+            {"call_secrets", req.value("call_secrets", json::array())},
             {"vars", run.value("vars", json::object())},
             {"repo", config_.value("repo", std::string())},
             {"root", root},
