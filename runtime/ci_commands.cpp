@@ -89,6 +89,8 @@ json localProviderConfig(const RunCommand &cmd, const std::string &repo) {
     c["action_cache"] = std::filesystem::absolute(cmd.actionCache, ec).string();
   if (cmd.cancelGraceMs >= 0)
     c["cancel_grace_ms"] = cmd.cancelGraceMs;
+  if (cmd.containerJobs == "host")
+    c["container_jobs"] = "host";
   return c;
 }
 
@@ -248,6 +250,12 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
                      {"inputs", keyValues(cmd.inputs)},
                      {"vars", keyValues(cmd.vars)},
                      {"repo", repoRootOf(source)}};
+  if (!cmd.actor.empty())
+    req.request["github"]["actor"] = cmd.actor;
+  if (!cmd.repository.empty()) {
+    req.request["github"]["repository"] = cmd.repository;
+    req.request["github"]["repository_owner"] = llvm::StringRef(cmd.repository).split('/').first.str();
+  }
   llvm::Expected<int64_t> id = startRun(*env->engine, req);
   if (!id)
     return fromError(id.takeError());
