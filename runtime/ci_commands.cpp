@@ -100,17 +100,12 @@ bool storeExists(const std::string &path) { return std::filesystem::exists(path)
 llvm::Error driveRun(CiEnvironment &env, int64_t runId) {
   Store &store = env.engine->store();
   llvm::Error driven = drive(*env.engine, *env.providers, [&] {
-    llvm::Expected<std::optional<RunRecord>> r = ci::findRun(store, runId);
-    if (!r) {
-      llvm::consumeError(r.takeError());
+    llvm::Expected<bool> over = ci::runOver(store, runId);
+    if (!over) {
+      llvm::consumeError(over.takeError());
       return false;
     }
-    if (!*r)
-      return true;
-    if ((*r)->status == "completed")
-      return true;
-    // A run whose execution failed outright (it has no row update) is done too.
-    return executionFinished(*env.engine, (*r)->execution);
+    return *over;
   });
   if (driven)
     return driven;

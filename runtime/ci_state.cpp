@@ -205,6 +205,22 @@ llvm::Expected<std::optional<RunRecord>> findRun(Store &store, int64_t runId, in
   return out;
 }
 
+llvm::Expected<bool> runOver(Store &store, int64_t runId) {
+  Statement &s = store.stmt(
+      "SELECT r.status = 'completed' OR coalesce(e.status <> 'running', 1) FROM ci_runs r "
+      "LEFT JOIN executions e ON e.name = r.execution WHERE r.run_id = ? "
+      "ORDER BY r.attempt DESC LIMIT 1");
+  s.bind(1, runId);
+  llvm::Expected<bool> row = s.step();
+  if (!row) {
+    s.reset();
+    return row.takeError();
+  }
+  bool over = !*row || s.int64(0) != 0;
+  s.reset();
+  return over;
+}
+
 llvm::Expected<std::vector<RunRecord>> listRuns(Store &store, int64_t limit) {
   static const std::string sql = std::string("SELECT ") + kRunColumns +
                                  " FROM ci_runs ORDER BY run_id DESC, attempt DESC LIMIT ?";

@@ -72,6 +72,10 @@ llvm::Error setRunCompiled(Store &store, int64_t runId, int attempt, llvm::Strin
                            const json &skipped);
 /// The latest attempt of a run (or the given attempt).
 llvm::Expected<std::optional<RunRecord>> findRun(Store &store, int64_t runId, int attempt = 0);
+/// Whether the latest attempt of a run is over: its row says "completed", or its run
+/// execution has finished (an execution that failed outright updates no row), or the
+/// run does not exist. One small query with no JSON: the drive loop asks after every wake.
+llvm::Expected<bool> runOver(Store &store, int64_t runId);
 /// Runs, newest first.
 llvm::Expected<std::vector<RunRecord>> listRuns(Store &store, int64_t limit);
 

@@ -213,11 +213,24 @@ llvm::Error Engine::applyEvent(const Event &ev) {
 }
 
 llvm::Error Engine::processEvent(const Event &ev) {
+  if (ev.kind == Event::Timer) {
+    // Disarmed timers leave their heap entry (a settled callback's timeout): skip them
+    // with one read instead of an empty write transaction. applyEvent checks again
+    // inside the turn.
+    llvm::Expected<std::optional<TimeMs>> due =
+        timers::due(*store_, ev.timer.executionId, ev.timer.opId, ev.timer.kind);
+    if (!due)
+      return due.takeError();
+    if (!*due || **due != ev.timer.dueMs)
+      return llvm::Error::success();
+  }
   if (llvm::Error e = store_->begin())
     return e;
   inTurn_ = true;
   touched_ = 0;
   llvm::Error err = applyEvent(ev);
+  if (!err && ev.alsoInTurn)
+    err = (*ev.alsoInTurn)();
   inTurn_ = false;
   if (!err)
     err = store_->commit();
@@ -291,7 +304,8 @@ llvm::Expected<ExecutionRecord> Engine::start(StartRequest request) {
   return std::move(**rec);
 }
 
-llvm::Error Engine::deliverNow(llvm::StringRef token, std::optional<Result> outcome) {
+llvm::Error Engine::deliverNow(llvm::StringRef token, std::optional<Result> outcome,
+                               const std::function<llvm::Error()> *alsoInTurn) {
   if (inTurn_) {
     // From a step body: part of the current turn's transaction, handled after it.
     TimeMs now = clock_->now();
@@ -301,11 +315,12 @@ llvm::Error Engine::deliverNow(llvm::StringRef token, std::optional<Result> outc
     if (!d)
       return d.takeError();
     queueSettled(d->executionId, d->opId);
-    return llvm::Error::success();
+    return alsoInTurn ? (*alsoInTurn)() : llvm::Error::success();
   }
   Event ev(Event::Deliver);
   ev.token = token.str();
   ev.outcome = std::move(outcome);
+  ev.alsoInTurn = alsoInTurn;
   if (llvm::Error e = processEvent(ev))
     return e;
   return drainQueue();
@@ -313,6 +328,10 @@ llvm::Error Engine::deliverNow(llvm::StringRef token, std::optional<Result> outc
 
 llvm::Error Engine::completeCallback(llvm::StringRef token, json value) {
   return deliverNow(token, Result::success(std::move(value)));
+}
+llvm::Error Engine::completeCallback(llvm::StringRef token, json value,
+                                     const std::function<llvm::Error()> &alsoInTurn) {
+  return deliverNow(token, Result::success(std::move(value)), &alsoInTurn);
 }
 llvm::Error Engine::failCallback(llvm::StringRef token, std::string message) {
   return deliverNow(token, Result::failure(std::move(message)));

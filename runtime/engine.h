@@ -86,6 +86,12 @@ public:
   /// when it returns. Called from a step body (inside a turn), the completion commits
   /// with that turn and is handled right after it.
   llvm::Error completeCallback(llvm::StringRef token, json value);
+  /// Same, and runs `alsoInTurn` in the turn's transaction after the completion is
+  /// handled, so that a completion source's own bookkeeping (the sim provider marking
+  /// its report delivered) commits with the turn or not at all: one commit per wake
+  /// instead of two. If the turn fails, neither is written.
+  llvm::Error completeCallback(llvm::StringRef token, json value,
+                               const std::function<llvm::Error()> &alsoInTurn);
   llvm::Error failCallback(llvm::StringRef token, std::string message);
   llvm::Error heartbeat(llvm::StringRef token);
 
@@ -140,6 +146,7 @@ private:
     TimerEntry timer;
     std::string token; ///< Deliver
     std::optional<Result> outcome; ///< Deliver (none: heartbeat)
+    const std::function<llvm::Error()> *alsoInTurn = nullptr; ///< Deliver: extra writes
   };
 
   llvm::Error processEvent(const Event &event);
@@ -149,7 +156,8 @@ private:
   llvm::Expected<LiveExecution *> acquire(int64_t executionId);
   /// Resumes ready coroutines, then records the end of the execution if it ended.
   llvm::Error finishTurn(LiveExecution &exec);
-  llvm::Error deliverNow(llvm::StringRef token, std::optional<Result> outcome);
+  llvm::Error deliverNow(llvm::StringRef token, std::optional<Result> outcome,
+                         const std::function<llvm::Error()> *alsoInTurn = nullptr);
   llvm::Error drainQueue();
   void evict(int64_t executionId);
 

@@ -86,27 +86,32 @@ llvm::Error SimCompletions::deliverDue(Engine &engine, TimeMs now) {
   s.reset();
   if (due.empty())
     return llvm::Error::success();
+  auto markDelivered = [this](const std::string &token) {
+    return store_.stmt("UPDATE sim_jobs SET state = 'delivered' WHERE token = ?").bind(1, token).run();
+  };
   for (const auto &[token, report] : due) {
     json value = json::parse(report, nullptr, false);
+    // The report is marked delivered in the turn that handles it: both commit or neither.
+    std::function<llvm::Error()> mark = [&, tok = &token] { return markDelivered(*tok); };
+    bool refused = false;
+    llvm::Error e = engine.completeCallback(token, value, mark);
     // A completion delivered before a crash (and not marked) is refused: fine.
-    llvm::Error e = ci::ignoreSettled(engine.completeCallback(token, value));
-    if (e)
-      e = llvm::handleErrors(std::move(e), [](const llvm::ErrorInfoBase &info) -> llvm::Error {
-        if (info.convertToErrorCode() == std::errc::invalid_argument)
-          return llvm::Error::success(); // its callback is gone with a rolled-back turn
-        return llvm::createStringError(info.convertToErrorCode(), "%s", info.message().c_str());
-      });
+    e = llvm::handleErrors(std::move(e), [&](const llvm::ErrorInfoBase &info) -> llvm::Error {
+      std::error_code ec = info.convertToErrorCode();
+      // Settled already, or its callback is gone with a rolled-back turn.
+      if (ec == std::errc::operation_not_permitted || ec == std::errc::invalid_argument) {
+        refused = true;
+        return llvm::Error::success();
+      }
+      return llvm::createStringError(ec, "%s", info.message().c_str());
+    });
     if (e)
       return e;
+    if (refused)
+      if (llvm::Error m = store_.transact([&] { return markDelivered(token); }))
+        return m;
   }
-  return store_.transact([&]() -> llvm::Error {
-    for (const auto &d : due)
-      if (llvm::Error e = store_.stmt("UPDATE sim_jobs SET state = 'delivered' WHERE token = ?")
-                              .bind(1, d.first)
-                              .run())
-        return e;
-    return llvm::Error::success();
-  });
+  return llvm::Error::success();
 }
 
 void registerSimProvider(ProviderRegistry &registry, Store &store, const Clock &clock) {
