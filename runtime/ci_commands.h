@@ -51,6 +51,8 @@ struct RunCommand {
   bool skipMissingActions = false;
   bool sandboxNetwork = false;
   int64_t cancelGraceMs = -1;
+  /// `--jobs N`: at most N jobs of a workflow at once (0: twice the number of cores).
+  int64_t maxJobs = 0;
   bool virtualTime = false;
   int64_t opBudget = kDefaultOpBudget;
   bool json = false;
