@@ -256,6 +256,14 @@ std::optional<ir::Template> LowerContext::condition(const YamlNode *n, llvm::Str
   return parseScalarTemplate(n, n->value, definition, !hasExpressionMarker(n->value));
 }
 
+/// `${{ insert }}`, the whole key (spaces inside the braces allowed).
+static bool isInsertDirective(llvm::StringRef key) {
+  key = key.trim();
+  if (!key.consume_front("${{") || !key.consume_back("}}"))
+    return false;
+  return key.trim() == "insert";
+}
+
 ir::TemplateToken LowerContext::token(const YamlNode *n, llvm::StringRef definition,
                                       bool stringLeaves) {
   ir::TemplateToken t;
@@ -272,8 +280,14 @@ ir::TemplateToken LowerContext::token(const YamlNode *n, llvm::StringRef definit
   case NodeKind::Mapping:
     t.kind = ir::TemplateToken::Kind::Mapping;
     t.entries.reserve(n->entries.size());
-    for (const YamlEntry &e : n->entries)
-      t.entries.push_back({key(e), token(e.value, definition, stringLeaves)});
+    for (const YamlEntry &e : n->entries) {
+      // GitHub's template reader takes expression keys (and `${{ insert }}`) in a
+      // matrix: checked here, evaluated with the matrix (passes/matrix_template.h).
+      bool exprKey = definition == "matrix" && e.key->isScalar() && hasExpressionMarker(e.key->value);
+      if (exprKey && !isInsertDirective(e.key->value))
+        (void)parseScalarTemplate(e.key, e.key->value, definition, false);
+      t.entries.push_back({key(e, exprKey), token(e.value, definition, stringLeaves)});
+    }
     return t;
   case NodeKind::Scalar:
     break;

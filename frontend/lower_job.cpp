@@ -156,7 +156,8 @@ std::optional<ir::TemplateToken> lowerStrategy(LowerContext &cx, const YamlNode 
       const YamlNode *m = e.value;
       if (m->isMapping()) {
         for (const YamlEntry &v : m->entries) {
-          bool expr = v.value->isScalar() && hasExpressionMarker(v.value->value);
+          bool expr = (v.value->isScalar() && hasExpressionMarker(v.value->value)) ||
+                      (v.key->isScalar() && hasExpressionMarker(v.key->value));
           if (expr)
             continue;
           if (v.key->value == "include" || v.key->value == "exclude") {

@@ -23,6 +23,23 @@ bool isCollection(const TypeRef &t) {
   return t->kind == Kind::Array || t->kind == Kind::Object || t->kind == Kind::Map;
 }
 
+/// The sub-expression whose position is the first character of `e` (an access
+/// path or a binary operator is positioned at its operator).
+const Expr &leftmost(const Expr &e) {
+  const Expr *p = &e;
+  while (!p->args.empty() && p->op != ExprOp::Call && p->op != ExprOp::Not)
+    p = p->args[0].get();
+  return *p;
+}
+
+/// The end (exclusive offset) of the source text of `e` and its operands.
+uint32_t endOf(const Expr &e) {
+  uint32_t end = e.pos + e.len;
+  for (const auto &a : e.args)
+    end = std::max(end, endOf(*a));
+  return end;
+}
+
 class Checker {
 public:
   Checker(const ir::TypeEnv &env, llvm::ArrayRef<frontend::FunctionSignature> host)
@@ -88,6 +105,14 @@ private:
     diags.push_back(std::move(d));
   }
 
+  /// Reports at the whole source text of `e` (first character to last).
+  template <typename... Args> void reportSpan(const Expr &e, ir::DiagKind kind, Args &&...args) {
+    report(e, kind, std::forward<Args>(args)...);
+    const Expr &first = leftmost(e);
+    diags.back().pos = first.pos;
+    diags.back().len = std::max(first.pos + 1, endOf(e)) - first.pos;
+  }
+
   std::string propertyNames(const ExprType &t) {
     std::vector<std::string> names;
     for (const auto &[k, v] : t.props)
@@ -119,8 +144,17 @@ private:
       if (base->filtered)
         return ir::arrayType(property(at, base->element, name, baseExpr), true);
       return ir::nullType();
+    case Kind::String:
+    case Kind::Number:
+    case Kind::Bool:
+      // GitHub gives null; a dereference of a primitive is a mistake in the path.
+      reportSpan(at, ir::DiagKind::ExprArgType,
+             fmt::format("receiver of object dereference \"{}\" must be type of object but got "
+                         "\"{}\"",
+                         name, base->str()));
+      return ir::anyType();
     default:
-      return ir::nullType(); // any access on a primitive is null
+      return ir::nullType(); // any access on null is null
     }
   }
 
@@ -133,11 +167,7 @@ private:
                                                    : nullptr;
     if (!name)
       return;
-    const Expr *start = &key; // report at the key's first character, like actionlint
-    while ((start->op == ExprOp::Property || start->op == ExprOp::Index ||
-            start->op == ExprOp::Wildcard) &&
-           !start->args.empty())
-      start = start->args[0].get();
+    const Expr *start = &leftmost(key); // at the key's first character, like actionlint
     if (base->kind == Kind::Array && idx->kind == Kind::String)
       report(*start, ir::DiagKind::ExprArgType,
              fmt::format("index access of array must be type of number but got \"{}\"", name));
@@ -258,22 +288,28 @@ private:
       report(e, ir::DiagKind::ExprArgCount, sig->name, range, args.size());
       return ir::anyType();
     }
-    auto argType = [&](const std::string &msg) { report(e, ir::DiagKind::ExprArgType, msg); };
+    // Type mismatches are reported at the argument, like actionlint.
+    auto argType = [&](const std::string &msg, size_t i) {
+      reportSpan(*e.args[i], ir::DiagKind::ExprArgType, msg);
+    };
     switch (ir::lookupBuiltin(name)) {
     case ir::BuiltinFunction::Contains:
       if (args[0]->kind == Kind::Object || args[0]->kind == Kind::Map)
         argType("contains() searches a string or an array; on " + args[0]->str() +
-                " it is always false");
+                    " it is always false",
+                0);
       else if (isCollection(args[1]) && args[0]->isPrimitive())
         argType("contains() looks for a primitive inside a string; with " + args[1]->str() +
-                " as the item it is always false");
+                    " as the item it is always false",
+                1);
       return ir::boolType();
     case ir::BuiltinFunction::StartsWith:
     case ir::BuiltinFunction::EndsWith:
       for (size_t i = 0; i < 2; ++i)
         if (isCollection(args[i]))
           argType(sig->name + "() compares strings; with " + args[i]->str() +
-                  " as argument " + std::to_string(i + 1) + " it is always false");
+                      " as argument " + std::to_string(i + 1) + " it is always false",
+                  i);
       return ir::boolType();
     case ir::BuiltinFunction::Format: {
       if (e.args[0]->op == ExprOp::String) {
@@ -281,15 +317,19 @@ private:
         std::string out, err;
         if (!ir::formatString(e.args[0]->text, dummy, SIZE_MAX, out, err))
           report(e, ir::DiagKind::ExprBadLiteral, err); // at the call, like actionlint
+        else
+          unusedFormatArgs(e, args.size() - 1);
       } else if (isCollection(args[0])) {
         argType("format() takes a string; " + args[0]->str() + " formats as '" +
-                (args[0]->kind == Kind::Array ? "Array" : "Object") + "'");
+                    (args[0]->kind == Kind::Array ? "Array" : "Object") + "'",
+                0);
       }
       return ir::stringType();
     }
     case ir::BuiltinFunction::Join:
       if (args[0]->kind == Kind::Object || args[0]->kind == Kind::Map)
-        argType("join() takes an array or a string; with " + args[0]->str() + " it is always ''");
+        argType("join() takes an array or a string; with " + args[0]->str() + " it is always ''",
+                0);
       return ir::stringType();
     case ir::BuiltinFunction::ToJSON:
       return ir::stringType();
@@ -311,7 +351,8 @@ private:
       }
       if (isCollection(args[0]))
         argType("fromJSON() parses a string; " + args[0]->str() + " reads as '" +
-                (args[0]->kind == Kind::Array ? "Array" : "Object") + "', which is not JSON");
+                    (args[0]->kind == Kind::Array ? "Array" : "Object") + "', which is not JSON",
+                0);
       return ir::anyType();
     }
     case ir::BuiltinFunction::Case: {
@@ -332,10 +373,40 @@ private:
       for (size_t i = 0; i < args.size(); ++i)
         if (isCollection(args[i]))
           argType("hashFiles() takes glob patterns (strings); argument " + std::to_string(i + 1) +
-                  " is " + args[i]->str());
+                      " is " + args[i]->str(),
+                  i);
       return ir::stringType();
     }
     return ir::boolType(); // success, failure, cancelled, always
+  }
+
+  /// format() arguments that no `{N}` of a valid literal format string uses:
+  /// they are never printed, which is almost always a typo in the string.
+  void unusedFormatArgs(const Expr &e, size_t argCount) {
+    llvm::StringRef fs = e.args[0]->text;
+    std::vector<bool> used(argCount, false);
+    for (size_t i = 0; i < fs.size();) {
+      if ((fs[i] == '{' || fs[i] == '}') && i + 1 < fs.size() && fs[i + 1] == fs[i]) {
+        i += 2;
+        continue;
+      }
+      if (fs[i] != '{') {
+        ++i;
+        continue;
+      }
+      size_t close = fs.find('}', i);
+      unsigned long long n;
+      if (close != llvm::StringRef::npos &&
+          !fs.substr(i + 1, close - i - 1).getAsInteger(10, n) && n < argCount)
+        used[n] = true;
+      i = close == llvm::StringRef::npos ? fs.size() : close + 1;
+    }
+    for (size_t n = 0; n < argCount; ++n)
+      if (!used[n])
+        report(e, ir::DiagKind::ExprArgType,
+               fmt::format("format string \"{}\" does not contain placeholder {{{}}}. remove "
+                           "argument which is unused in the format string",
+                           fs, n));
   }
 
   const ir::TypeEnv &env_;

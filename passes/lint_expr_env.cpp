@@ -18,7 +18,13 @@ TypeRef tokenType(const ir::TemplateToken &t) {
   case ir::TemplateToken::Kind::Number:
     return ir::numberType();
   case ir::TemplateToken::Kind::String:
-    return t.isExpression() ? ir::anyType() : ir::stringType();
+    if (!t.isExpression())
+      return ir::stringType();
+    // `${{ fromJSON('[1, 2]') }}` and other constant expressions have a type;
+    // contexts are not looked at (any).
+    if (t.str.isSingleExpression() && t.str.parts[0].ast)
+      return typeCheckExpr(*t.str.parts[0].ast, ir::TypeEnv{}).type;
+    return ir::anyType();
   case ir::TemplateToken::Kind::Sequence: {
     TypeRef el;
     for (const auto &i : t.items)
@@ -68,6 +74,22 @@ WorkflowTypes::WorkflowTypes(const LintContext &ctx, const ir::Workflow &wf) : c
     }
   }
   inputs_ = ir::makeObjectType(std::move(inputs));
+
+  // github.event.inputs of workflow_dispatch: every declared input, as a string
+  // (the payload carries the form's values as strings whatever their type). A
+  // reusable workflow sees its caller's event, so with workflow_call the
+  // payload stays untyped.
+  const ir::Trigger *dispatch = wf.findTrigger("workflow_dispatch");
+  if (dispatch && !dispatch->inputs.empty() && !wf.findTrigger("workflow_call")) {
+    std::vector<std::pair<std::string, TypeRef>> strings;
+    for (const ir::WorkflowInput &in : dispatch->inputs)
+      strings.emplace_back(in.id.value, ir::stringType());
+    std::vector<std::pair<std::string, TypeRef>> props = ir::githubContextType()->props;
+    for (auto &[n, t] : props)
+      if (n == "event")
+        t = ir::makeObjectType({{"inputs", ir::makeObjectType(std::move(strings))}}, true);
+    github_ = ir::makeObjectType(std::move(props), ir::githubContextType()->open);
+  }
 
   // secrets: closed for a reusable workflow that declares its secrets.
   secrets_ = ir::stringMapType();
@@ -232,6 +254,8 @@ ir::TypeEnv WorkflowTypes::envFor(const ExprSite &site) const {
   ir::TypeEnv env = typeEnvFor(site.definition);
   if (env.find("inputs"))
     env.set("inputs", inputs_);
+  if (github_ && env.find("github"))
+    env.set("github", github_);
   if (env.find("secrets"))
     env.set("secrets", secrets_);
   if (env.find("vars"))

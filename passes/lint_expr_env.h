@@ -3,6 +3,7 @@
 /// language server: `inputs` from the workflow_dispatch/workflow_call inputs,
 /// `matrix` from the job's strategy (rows and `include`), `needs` from the
 /// needed jobs' outputs (a local reusable workflow's declared outputs),
+/// `github.event.inputs` from workflow_dispatch inputs (strings),
 /// `steps` from the ids of earlier steps (with the outputs of local and
 /// popular actions), `jobs` for workflow_call outputs, `secrets` of a
 /// reusable workflow and `vars` from the config's `config-variables`.
@@ -50,6 +51,7 @@ private:
   const LintContext &ctx_;
   const ir::Workflow &wf_;
   ir::TypeRef inputs_, secrets_, vars_, jobs_;
+  ir::TypeRef github_; ///< null: the default github context (untyped event)
 };
 
 } // namespace passes

@@ -12,6 +12,7 @@
 #include "passes/lint_rule.h"
 
 #include "frontend/context_availability.h"
+#include "frontend/template_parser.h"
 #include "ir/action.h"
 
 namespace passes {
@@ -40,9 +41,17 @@ private:
   LintContext *ctx_ = nullptr;
   const ir::TypeEnv *actionEnv_ = nullptr;
 
+  /// Set while checking a workflow_call input's default: the inputs declared
+  /// before it.
+  ir::TypeRef inputsOverride_;
+
   ir::TypeEnv envFor(const ExprSite &site) const {
-    if (types_)
-      return types_->envFor(site);
+    if (types_) {
+      ir::TypeEnv env = types_->envFor(site);
+      if (inputsOverride_ && env.find("inputs"))
+        env.set("inputs", inputsOverride_);
+      return env;
+    }
     return *actionEnv_;
   }
 
@@ -127,10 +136,63 @@ private:
     // `env: ${{ fromJSON(...) }}` (the whole mapping as one expression) lowers to
     // an entry without a name: its value is an object by design.
     for (const auto &e : m) {
+      checkKey(e.name, site);
       check(e.value, site, stringValue && !e.name.value.empty());
       if (e.name.value.empty() && m.size() == 1)
         checkObjectValue(e.value, site, "env");
     }
+  }
+
+  /// A mapping key written as a template (`${{ runner.name }}: x` under `env:`):
+  /// GitHub evaluates it with the contexts of the mapping's values.
+  void checkKey(const ir::LocatedString &name, const ExprSite &site) {
+    if (name.value.find("${{") == std::string::npos)
+      return;
+    std::vector<frontend::TemplateError> errors;
+    ir::Template t =
+        frontend::parseTemplate(name.value, frontend::parseOptionsFor(site.definition), errors);
+    t.range = name.range;
+    for (const frontend::TemplateError &e : errors)
+      ctx_->diags.add(e.kind, ctx_->facts().templateRange(t, e.offset, e.length), e.message)
+          .valueRange = t.range;
+    check(t, site, true);
+  }
+
+  /// A workflow_call input's `${{ }}` default whose type can never be the
+  /// input's declared type (`type: boolean` with a string default).
+  void checkInputDefault(const ir::WorkflowInput &in, const ExprSite &site) {
+    if (!in.defaultValue || !in.type || in.defaultValue->kind != ir::TemplateToken::Kind::String)
+      return;
+    const ir::Template &t = in.defaultValue->str;
+    if (!t.isSingleExpression() || !t.parts[0].ast)
+      return;
+    llvm::StringRef declared = in.type->value;
+    auto want = declared == "boolean"  ? ir::ExprType::Kind::Bool
+                : declared == "number" ? ir::ExprType::Kind::Number
+                : declared == "string" ? ir::ExprType::Kind::String
+                                       : ir::ExprType::Kind::Any;
+    const frontend::ContextAvailability *a = frontend::findContextAvailability(site.definition);
+    if (want == ir::ExprType::Kind::Any || !a)
+      return;
+    ExprTypeCheck r = typeCheckExpr(*t.parts[0].ast, envFor(site), a->functions);
+    if (!r.type || r.type->kind == want || r.type->kind == ir::ExprType::Kind::Any ||
+        r.type->kind == ir::ExprType::Kind::Null)
+      return;
+    // A passed value must match the declared type (gha-semantics: workflow_call
+    // inputs); a string input takes any primitive as its text.
+    if (want == ir::ExprType::Kind::String && r.type->isPrimitive())
+      return;
+    size_t open = t.raw.find("${{");
+    ir::SourceRange range = ctx_->facts().templateRange(
+        t, uint32_t(open == std::string::npos ? 0 : open), uint32_t(std::max<size_t>(t.raw.size(), 1)));
+    ctx_->diags
+        .add(ir::DiagKind::ExprArgType, range,
+             fmt::format("type of input \"{}\" must be {} but found type {}", in.id.value,
+                         want == ir::ExprType::Kind::Bool     ? "bool"
+                         : want == ir::ExprType::Kind::Number ? "number"
+                                                              : "string",
+                         r.type->str()))
+        .valueRange = t.range;
   }
 
   /// The start of the property chain whose member token is at `pos`: findings
@@ -163,8 +225,10 @@ private:
         checkToken(i, site);
       break;
     case ir::TemplateToken::Kind::Mapping:
-      for (const auto &e : t.entries)
+      for (const auto &e : t.entries) {
+        checkKey(e.key, site);
         checkToken(e.value, site);
+      }
       break;
     default:
       break;
@@ -231,8 +295,17 @@ private:
     for (const ir::Trigger &t : wf.triggers) {
       if (t.event.value != "workflow_call")
         continue;
-      for (const auto &in : t.inputs)
+      // Defaults are evaluated in declaration order: one sees the inputs
+      // declared before it, not itself nor later ones.
+      std::vector<std::pair<std::string, ir::TypeRef>> before;
+      for (const auto &in : t.inputs) {
+        inputsOverride_ = ir::makeObjectType(before);
         checkToken(in.defaultValue, {"workflow-call-input-default"});
+        checkInputDefault(in, {"workflow-call-input-default"});
+        ir::TypeRef ty = types_->inputs()->property(in.id.value);
+        before.emplace_back(in.id.value, ty ? ty : ir::anyType());
+      }
+      inputsOverride_ = nullptr;
       for (const auto &out : t.outputs)
         check(out.value, {"workflow-output-context"}, true);
     }

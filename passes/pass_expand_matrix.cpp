@@ -1,6 +1,8 @@
 // expand-matrix: static matrices into legs (GitHub's order, names, config ids); dynamic ones stay symbolic.
 #include "passes/pass_expand_matrix.h"
 
+#include "passes/matrix_template.h"
+
 namespace passes {
 
 JobMatrix evaluateJobMatrix(const ir::Job &job, llvm::StringRef displayName,
@@ -17,7 +19,19 @@ JobMatrix evaluateJobMatrix(const ir::Job &job, llvm::StringRef displayName,
   if (!matrix)
     return m;
   m.token = matrix;
-  auto value = evaluateClosed(*matrix, known);
+  // Expression keys, `${{ insert }}` and arrays spliced into vectors: GitHub's
+  // template reader, with the code the runtimes use for the same matrix.
+  ir::Value tmpl = tokenTemplateValue(*matrix);
+  std::optional<ir::Value> value = tmpl;
+  if (holdsTemplate(tmpl)) {
+    MatrixTemplateResult r = evaluateMatrixTemplate(tmpl, known.values, &known);
+    if (!r.error.empty()) { // known now, and wrong: GitHub fails the run on it too
+      m.kind = JobMatrix::Kind::Static;
+      m.expansion.error = MatrixError{r.error, ""};
+      return m;
+    }
+    value = std::move(r.value);
+  }
   if (!value) {
     m.kind = JobMatrix::Kind::Dynamic;
     return m;

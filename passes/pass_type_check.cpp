@@ -5,6 +5,7 @@
 #include "frontend/yaml_reader.h"
 #include "passes/expr_typecheck.h"
 #include "passes/matrix_expand.h"
+#include "passes/matrix_template.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -39,7 +40,10 @@ TypeRef matrixType(const ir::Job &job) {
   if (!m)
     return ir::nullType();
   static const KnownContexts none;
-  if (auto v = evaluateClosed(*m, none)) {
+  ir::Value tmpl = tokenTemplateValue(*m);
+  std::optional<ir::Value> v =
+      holdsTemplate(tmpl) ? evaluateMatrixTemplate(tmpl, none.values, &none).value : std::optional<ir::Value>(tmpl);
+  if (v) {
     MatrixExpansion ex = expandMatrix(*v, job.id.value);
     if (!ex.error) {
       std::vector<std::pair<std::string, TypeRef>> props;
@@ -54,6 +58,8 @@ TypeRef matrixType(const ir::Job &job) {
   std::vector<std::pair<std::string, TypeRef>> props;
   for (const ir::TokenEntry &e : m->entries) {
     llvm::StringRef k = e.key.value;
+    if (k.contains("${{"))
+      return ir::anyType(); // a key known at run time (or `${{ insert }}`)
     if (k.equals_insensitive("include")) {
       if (!e.value.isSequence())
         return ir::anyType(); // include from an expression: keys unknown

@@ -104,6 +104,8 @@ json localProviderConfig(const RunCommand &cmd, const std::string &repo) {
   if (cmd.cancelGraceMs >= 0)
     c["cancel_grace_ms"] = cmd.cancelGraceMs;
   c["max_jobs"] = cmd.maxJobs > 0 ? cmd.maxJobs : defaultMaxJobs();
+  if (cmd.containerJobs == "host")
+    c["container_jobs"] = "host";
   return c;
 }
 
@@ -273,6 +275,12 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
                      {"inputs", keyValues(cmd.inputs)},
                      {"vars", keyValues(cmd.vars)},
                      {"repo", repoRootOf(source)}};
+  if (!cmd.actor.empty())
+    req.request["github"]["actor"] = cmd.actor;
+  if (!cmd.repository.empty()) {
+    req.request["github"]["repository"] = cmd.repository;
+    req.request["github"]["repository_owner"] = llvm::StringRef(cmd.repository).split('/').first.str();
+  }
   llvm::Expected<int64_t> id = startRun(*env->engine, req);
   if (!id)
     return fromError(id.takeError());

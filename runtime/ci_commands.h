@@ -53,6 +53,13 @@ struct RunCommand {
   int64_t cancelGraceMs = -1;
   /// `--jobs N`: at most N jobs of a workflow at once (0: twice the number of cores).
   int64_t maxJobs = 0;
+  /// `--actor LOGIN` and `--repository OWNER/NAME`: github.actor (GITHUB_ACTOR) and
+  /// github.repository / repository_owner; empty: the event's sender and repository,
+  /// else $USER and the `origin` remote of the repository (run_compiler.h).
+  std::string actor, repository;
+  /// local/sandbox: `--container-jobs host` runs the steps of a job with `container:`
+  /// on the host (with a warning per job); "refuse" (the default) fails such jobs.
+  std::string containerJobs = "refuse";
   bool virtualTime = false;
   int64_t opBudget = kDefaultOpBudget;
   bool json = false;

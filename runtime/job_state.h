@@ -82,6 +82,7 @@ struct JobState {
   bool entered = false;  ///< its `if` was true (a call: its members may start)
   bool failFast = false;
   std::optional<int64_t> maxParallel;
+  ir::Value callInputs;  ///< a call: its `with:` evaluated, the `inputs` of its members
   // Bookkeeping of the incremental scheduler.
   uint32_t unsettled = 0;   ///< needs not done (+1 while a member's call gate is closed)
   uint32_t openMembers = 0; ///< a call's members not done

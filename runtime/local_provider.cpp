@@ -4,6 +4,7 @@
 #include "runtime/ci_state.h"
 #include "runtime/engine.h"
 #include "runtime/executions.h"
+#include "runtime/run_view.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -149,13 +150,17 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
   const json &req = job.spec;
   const json &spec = req.contains("spec") ? req["spec"] : json::object();
   std::string jobName = req.value("name", job.id);
+  bool containerOnHost = config_.value("container_jobs", std::string()) == "host";
   for (const char *unsupported : {"container", "services"})
-    if (spec.contains(unsupported) && !spec[unsupported].is_null())
+    if (spec.contains(unsupported) && !spec[unsupported].is_null() &&
+        !(containerOnHost && llvm::StringRef(unsupported) == "container"))
       return llvm::createStringError(
           std::errc::not_supported,
           "job '%s' uses `%s:`, which the %s provider does not support: it runs steps on this "
-          "machine, not in containers (run it on GitHub, or remove `%s:` to run its steps here)",
-          jobName.c_str(), unsupported, name_.c_str(), unsupported);
+          "machine, not in containers (run it on GitHub, or remove `%s:` to run its steps here%s)",
+          jobName.c_str(), unsupported, name_.c_str(), unsupported,
+          llvm::StringRef(unsupported) == "container" ? "; --container-jobs host runs them here, ignoring the container"
+                                                      : "");
   std::string provider = providerFor(spec.value("runs_on", json()));
   if (provider != "local" && provider != "sandbox")
     return llvm::createStringError(std::errc::invalid_argument,
@@ -175,7 +180,7 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
   int64_t runId = run.value("id", int64_t(0));
   std::string root = execRootOf(store_);
   std::string dirName = jobDirName(job.id, job.attempt);
-  std::filesystem::path runDir = std::filesystem::path(root) / "runs" / std::to_string(runId);
+  std::filesystem::path runDir = runDirOf(store_.path(), runId);
   std::filesystem::path jobDir = runDir / "jobs" / dirName;
   std::filesystem::path logsDir = runDir / "logs" / dirName;
   std::filesystem::path workDir = runDir / "work" / dirName;
@@ -194,7 +199,8 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
             {"provider", provider},
             {"request", req},
             {"github", run.value("github", json::object())},
-            {"inputs", run.value("inputs", json::object())},
+            {"inputs", req.contains("inputs") ? req["inputs"] : run.value("inputs", json::object())},
+            {"call_secrets", req.value("call_secrets", json::array())},
             {"vars", run.value("vars", json::object())},
             {"repo", config_.value("repo", std::string())},
             {"root", root},
@@ -205,7 +211,8 @@ llvm::Error LocalProvider::dispatch(const JobInstance &job, llvm::StringRef toke
             {"action_cache", config_.value("action_cache", std::string())},
             {"skip_missing_actions", config_.value("skip_missing_actions", false)},
             {"sandbox_network", config_.value("sandbox_network", false)},
-            {"cancel_grace_ms", config_.value("cancel_grace_ms", int64_t(7500))}};
+            {"cancel_grace_ms", config_.value("cancel_grace_ms", int64_t(7500))},
+            {"container_jobs", config_.value("container_jobs", std::string("refuse"))}};
   std::string jobFile = (jobDir / "job.json").string();
   {
     std::string tmp = jobFile + ".tmp";

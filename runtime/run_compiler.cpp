@@ -45,6 +45,58 @@ void gitHead(const std::string &repoRoot, std::string &ref, std::string &sha) {
   }
 }
 
+} // namespace
+
+std::string repositoryFromRemoteUrl(llvm::StringRef url) {
+  url = url.trim();
+  // scp-like `git@host:owner/name.git`, or a URL `scheme://[user@]host[:port]/owner/name`.
+  llvm::StringRef path;
+  if (size_t scheme = url.find("://"); scheme != llvm::StringRef::npos) {
+    llvm::StringRef rest = url.drop_front(scheme + 3);
+    size_t slash = rest.find('/');
+    if (slash == llvm::StringRef::npos)
+      return "";
+    path = rest.drop_front(slash + 1);
+  } else if (size_t colon = url.find(':'); colon != llvm::StringRef::npos && url.take_front(colon).find('/') ==
+                                                                                  llvm::StringRef::npos) {
+    path = url.drop_front(colon + 1);
+  } else {
+    return ""; // a local path: no owner to take
+  }
+  path = path.rtrim("/");
+  if (path.endswith(".git"))
+    path = path.drop_back(4);
+  if (path.find('/') == llvm::StringRef::npos)
+    return "";
+  auto [rest, name] = path.rsplit('/');
+  llvm::StringRef owner = rest.substr(rest.rfind('/') + 1); // npos + 1 == 0: the whole
+  if (owner.empty() || name.empty())
+    return "";
+  return owner.str() + "/" + name.str();
+}
+
+std::string originRepository(const std::string &repoRoot) {
+  // .git/config: the `url` of the [remote "origin"] section.
+  std::ifstream in(repoRoot + "/.git/config");
+  std::string line;
+  bool inOrigin = false;
+  while (std::getline(in, line)) {
+    llvm::StringRef l = llvm::StringRef(line).trim();
+    if (l.startswith("[")) {
+      inOrigin = l == "[remote \"origin\"]";
+      continue;
+    }
+    if (!inOrigin)
+      continue;
+    auto [key, value] = l.split('=');
+    if (key.trim() == "url")
+      return repositoryFromRemoteUrl(value.trim());
+  }
+  return "";
+}
+
+namespace {
+
 json str(const json &payload, std::initializer_list<const char *> path) {
   const json *at = &payload;
   for (const char *k : path) {
@@ -93,8 +145,10 @@ json githubContext(const std::string &event, const json &payload, const std::str
                   : r.startswith("refs/tags/") ? r.drop_front(10).str()
                                                : r.str();
   json repo = str(payload, {"repository", "full_name"});
-  g["repository"] = repo.is_string() ? repo.get<std::string>()
-                                     : "local/" + llvm::sys::path::filename(repoRoot.empty() ? "repo" : repoRoot).str();
+  std::string origin = repo.is_string() || repoRoot.empty() ? "" : originRepository(repoRoot);
+  g["repository"] = repo.is_string()  ? repo.get<std::string>()
+                    : !origin.empty() ? origin
+                                      : "local/" + llvm::sys::path::filename(repoRoot.empty() ? "repo" : repoRoot).str();
   g["repository_owner"] = llvm::StringRef(g["repository"].get<std::string>()).split('/').first.str();
   json actor = str(payload, {"sender", "login"});
   const char *user = std::getenv("USER");

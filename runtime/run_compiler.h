@@ -12,6 +12,7 @@
 
 #include "runtime/result.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <functional>
@@ -29,6 +30,15 @@ using WorkflowFileCompiler =
 /// The `github` context of a run (event name, payload, ref, sha, repository, actor...),
 /// from the payload where it has them, else from the repository's checkout.
 json githubContext(const std::string &event, const json &payload, const std::string &repoRoot);
+
+/// `owner/name` from a git remote URL (`https://github.com/o/n.git`,
+/// `git@github.com:o/n.git`, `ssh://git@host/o/n`); "" for a local path or a URL
+/// without two path segments.
+std::string repositoryFromRemoteUrl(llvm::StringRef url);
+
+/// `owner/name` of the `origin` remote in `repoRoot`/.git/config ("" when none):
+/// github.repository of a run whose event names no repository.
+std::string originRepository(const std::string &repoRoot);
 
 /// The compile step: {"workflows": [...], "github": {...}, "inputs": {...}, "vars": {...}}.
 llvm::Expected<json> compileRunRequest(const json &request, const WorkflowFileCompiler &files);

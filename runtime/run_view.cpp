@@ -208,9 +208,15 @@ TimeMs RunView::latestMs() const {
   return t;
 }
 
+std::string runDirOf(const std::string &storePath, int64_t runId) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(storePath, ec);
+  std::string runs = p.filename() == "state.db" ? "runs" : "runs-" + p.stem().string();
+  return (p.parent_path() / runs / std::to_string(runId)).string();
+}
+
 std::string runLogDir(const std::string &storePath, int64_t runId) {
-  std::filesystem::path p = std::filesystem::path(storePath).parent_path();
-  return (p / "runs" / std::to_string(runId) / "logs").string();
+  return (std::filesystem::path(runDirOf(storePath, runId)) / "logs").string();
 }
 
 llvm::Expected<RunView> loadRunView(Store &store, int64_t runId, int attempt) {

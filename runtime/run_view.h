@@ -97,13 +97,17 @@ struct RunView {
   std::vector<std::string> notTriggered;
   std::vector<WorkflowView> workflows;
   std::vector<JobView> jobs;
-  std::string logDir; ///< `<store dir>/runs/<run>/logs`
+  std::string logDir; ///< `runDirOf(store, run)/logs`
 
   bool finished() const { return status == "completed"; }
   /// The latest instant the view knows (for elapsed times on a virtual clock).
   TimeMs latestMs() const;
 };
 
+/// The directory of run `runId`'s files for the store at `storePath`: `runs/<run>`
+/// next to it for the default store name `state.db`, `runs-<name>/<run>` for a store
+/// `<name>.db`, so that two stores in one directory never share a run's files.
+std::string runDirOf(const std::string &storePath, int64_t runId);
 /// The log directory of run `runId` for the store at `storePath`.
 std::string runLogDir(const std::string &storePath, int64_t runId);
 

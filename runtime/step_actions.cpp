@@ -143,6 +143,30 @@ json normalizeStep(const json &s) {
   return o;
 }
 
+/// `owner/repo[/path]@ref` split; false with a message for a malformed one.
+struct RemoteAction {
+  std::string repo, sub, ref, lowerPath;
+};
+bool splitUses(const std::string &uses, RemoteAction &out, std::string &error) {
+  size_t at = uses.rfind('@');
+  if (at == std::string::npos) {
+    error = "`uses: " + uses + "` needs a @ref (owner/repo[/path]@ref)";
+    return false;
+  }
+  std::string path = uses.substr(0, at);
+  out.ref = uses.substr(at + 1);
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  llvm::StringRef(path).split(parts, '/', 2);
+  if (parts.size() < 2) {
+    error = "`uses: " + uses + "` is not owner/repo[/path]@ref";
+    return false;
+  }
+  out.repo = parts[0].str() + "/" + parts[1].str();
+  out.sub = parts.size() > 2 ? parts[2].str() : "";
+  out.lowerPath = llvm::StringRef(path).lower();
+  return true;
+}
+
 std::string inputEnvName(const std::string &name) {
   std::string out = "INPUT_";
   for (char c : name)
@@ -167,19 +191,14 @@ StepBody JobRunner::runAction(const std::string &uses, const json &with, const E
   if (llvm::StringRef(uses).startswith("./") || uses == ".") {
     dir = workspace_ + "/" + uses.substr(std::min<size_t>(2, uses.size()));
   } else {
-    size_t at = uses.rfind('@');
-    if (at == std::string::npos)
-      return fail("`uses: " + uses + "` needs a @ref (owner/repo[/path]@ref)");
-    std::string path = uses.substr(0, at), ref = uses.substr(at + 1);
-    llvm::SmallVector<llvm::StringRef, 4> parts;
-    llvm::StringRef(path).split(parts, '/', 2);
-    if (parts.size() < 2)
-      return fail("`uses: " + uses + "` is not owner/repo[/path]@ref");
-    repo = parts[0].str() + "/" + parts[1].str();
-    std::string sub = parts.size() > 2 ? parts[2].str() : "";
-    std::string lowerPath = llvm::StringRef(path).lower();
+    RemoteAction ra;
+    std::string bad;
+    if (!splitUses(uses, ra, bad))
+      return fail(bad);
+    const std::string &ref = ra.ref, &sub = ra.sub;
+    repo = ra.repo;
     bool handled = false;
-    StepBody b = runBuiltin(lowerPath, with, stepEnv, handled);
+    StepBody b = runBuiltin(ra.lowerPath, with, stepEnv, handled);
     if (handled)
       return b;
     std::string cache = str(desc_, "action_cache");
@@ -210,27 +229,17 @@ StepBody JobRunner::runAction(const std::string &uses, const json &with, const E
   for (const auto &[k, v] : stepEnv)
     ctxEnv[k] = v;
   ir::Value ctx = contexts(scope, ctxEnv);
-  json inputs = json::object();
-  const json &declared = action.value("inputs", json::object());
-  if (declared.is_object())
-    for (auto it = declared.begin(); it != declared.end(); ++it) {
-      std::string v;
-      if (it->is_object() && it->contains("default") && !evalString((*it)["default"], ctx, v, error))
-        return fail("input " + it.key() + " default: " + error);
-      inputs[it.key()] = v;
-    }
+  json inputs;
+  if (!actionInputs(action, with, ctx, inputs, error))
+    return fail(error);
   for (auto it = with.begin(); it != with.end(); ++it) {
+    const json &declared = action.value("inputs", json::object());
     bool known = false;
     if (declared.is_object())
-      for (auto d = declared.begin(); d != declared.end(); ++d)
-        if (llvm::StringRef(d.key()).equals_insensitive(it.key())) {
-          inputs[d.key()] = *it;
-          known = true;
-        }
-    if (!known) {
+      for (auto d = declared.begin(); d != declared.end() && !known; ++d)
+        known = llvm::StringRef(d.key()).equals_insensitive(it.key());
+    if (!known)
       annotate("warning", "Unexpected input(s) '" + it.key() + "', valid inputs are the action's declared inputs");
-      inputs[it.key()] = *it;
-    }
   }
   if (using_ == "composite") {
     StepScope inner;
@@ -274,7 +283,13 @@ StepBody JobRunner::runAction(const std::string &uses, const json &with, const E
     env["GITHUB_ACTION_REPOSITORY"] = repo;
     auto state = std::make_shared<json>(json::object());
     std::string actionName = str(action, "name").empty() ? uses : str(action, "name");
-    if (runs.contains("pre")) {
+    if (!scope.composite) {
+      // A job-level step: its pre ran at the start of the job (or never, for a local
+      // action or when its pre-if was false).
+      auto pre = preStates_.find(topStep_);
+      if (pre != preStates_.end())
+        state = pre->second;
+    } else if (runs.contains("pre")) {
       ir::Value c = contexts(scope, ctxEnv);
       bool run = false;
       std::string cond = rewriteActionCondition(runs.contains("pre-if") ? runs["pre-if"] : json("always()"));
@@ -304,6 +319,92 @@ StepBody JobRunner::runAction(const std::string &uses, const json &with, const E
   if (using_ == "docker")
     return fail("action " + uses + " is a docker action, which the local provider does not support: it runs no containers");
   return fail("action " + uses + ": unknown runs.using '" + using_ + "'");
+}
+
+bool JobRunner::actionInputs(const json &action, const json &with, const ir::Value &ctx, json &inputs,
+                             std::string &error) {
+  inputs = json::object();
+  const json &declared = action.value("inputs", json::object());
+  if (declared.is_object())
+    for (auto it = declared.begin(); it != declared.end(); ++it) {
+      std::string v;
+      if (it->is_object() && it->contains("default") && !evalString((*it)["default"], ctx, v, error)) {
+        error = "input " + it.key() + " default: " + error;
+        return false;
+      }
+      inputs[it.key()] = v;
+    }
+  for (auto it = with.begin(); it != with.end(); ++it) {
+    bool known = false;
+    if (declared.is_object())
+      for (auto d = declared.begin(); d != declared.end(); ++d)
+        if (llvm::StringRef(d.key()).equals_insensitive(it.key())) {
+          inputs[d.key()] = *it;
+          known = true;
+        }
+    if (!known)
+      inputs[it.key()] = *it;
+  }
+  return true;
+}
+
+void JobRunner::runPreSteps(const json &steps, StepScope &scope) {
+  std::string cache = str(desc_, "action_cache");
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const json &step = steps[i];
+    std::string uses = str(step, "uses");
+    RemoteAction ra;
+    std::string error;
+    if (uses.empty() || cache.empty() || llvm::StringRef(uses).startswith("./") || uses == "." ||
+        llvm::StringRef(uses).startswith("docker://") || !splitUses(uses, ra, error) || isBuiltin(ra.lowerPath))
+      continue;
+    std::string dir = cache + "/" + ra.repo + "@" + ra.ref + (ra.sub.empty() ? "" : "/" + ra.sub);
+    if (!fs::is_directory(dir))
+      continue; // the main step reports it
+    json action = readActionFile(dir, error);
+    const json &runs = action.value("runs", json::object());
+    if (!error.empty() || !llvm::StringRef(str(runs, "using")).lower().starts_with("node") || !runs.contains("pre"))
+      continue;
+    auto state = std::make_shared<json>(json::object());
+    preStates_[i] = state;
+    std::string stepName = str(step, "name");
+    beginRecord("pre" + std::to_string(i + 1), "Pre " + (stepName.empty() ? "Run " + uses : stepName), "pre");
+    // pre-if reads the job's status; `with` is evaluated at the job's start.
+    ir::Value ctx = contexts(scope, globalEnv_);
+    bool run = false;
+    std::string cond = rewriteActionCondition(runs.contains("pre-if") ? runs["pre-if"] : json("always()"));
+    json with = json::object(), inputs;
+    if (step.contains("with") && step["with"].is_object())
+      for (auto it = step["with"].begin(); it != step["with"].end() && error.empty(); ++it) {
+        std::string v;
+        if (evalString(*it, ctx, v, error))
+          with[it.key()] = v;
+      }
+    if (error.empty() && evalCondition(cond, ctx, status_, run, error) && !run) {
+      endRecord("skipped", "skipped", "");
+      continue;
+    }
+    if (error.empty())
+      actionInputs(action, with, ctx, inputs, error);
+    std::string node = findOnPath("node", hostPath_);
+    if (error.empty() && node.empty())
+      error = "action " + uses + " runs on node, but node is not on this machine's PATH";
+    if (!error.empty()) {
+      annotate("error", error);
+      endRecord("failure", "failure", error);
+      status_ = "failure";
+      continue;
+    }
+    EnvMap env = globalEnv_;
+    for (auto it = inputs.begin(); it != inputs.end(); ++it)
+      env[inputEnvName(it.key())] = it->is_string() ? it->get<std::string>() : it->dump();
+    env["GITHUB_ACTION_PATH"] = dir;
+    env["GITHUB_ACTION_REPOSITORY"] = ra.repo;
+    StepBody pre = runProcess({node, dir + "/" + str(runs, "pre")}, env, workspace_, 0, state.get());
+    if (pre.outcome == "failure")
+      status_ = "failure";
+    endRecord(pre.outcome, pre.outcome, pre.error);
+  }
 }
 
 } // namespace runtime

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <cstring>
 #include <sstream>
@@ -88,16 +89,65 @@ bool validArtifactName(const std::string &name, std::string &error) {
   return true;
 }
 
-/// `major.minor` prefix match of a requested version (`20`, `20.x`, `v20.11`, `^3.11`).
-bool versionMatches(std::string want, const std::string &have) {
-  llvm::StringRef w = llvm::StringRef(want).trim().ltrim("v^~=");
-  while (w.endswith(".x") || w.endswith(".*"))
-    w = w.drop_back(2);
-  if (w.empty() || w == "x" || w == "*" || w == "latest" || w == "lts/*" || w == "node" || w == "stable")
-    return true;
-  llvm::StringRef h = llvm::StringRef(have).ltrim("v");
-  return h == w || h.startswith(w.str() + ".");
+/// The numeric parts of a version (`v20.11.1` -> 20, 11, 1); stops at `x`, `*` or
+/// anything else, which leaves the rest unspecified.
+std::vector<int> versionParts(llvm::StringRef v) {
+  std::vector<int> out;
+  v = v.trim().ltrim("v");
+  while (!v.empty() && llvm::isDigit(v.front())) {
+    size_t n = 0;
+    while (n < v.size() && llvm::isDigit(v[n]))
+      ++n;
+    out.push_back(std::atoi(v.substr(0, n).str().c_str()));
+    v = v.drop_front(n);
+    if (!v.consume_front("."))
+      break;
+  }
+  return out;
 }
+
+/// `have` against `want` over want's parts: -1, 0 or 1 (missing parts of `have` are 0).
+int compareParts(const std::vector<int> &have, const std::vector<int> &want) {
+  for (size_t i = 0; i < want.size(); ++i) {
+    int h = i < have.size() ? have[i] : 0;
+    if (h != want[i])
+      return h < want[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/// One comparator of a semver range: `>=1.16`, `<3.13`, `^1.13.1`, `~3.11`, `=20`, `20.x`.
+bool satisfies(llvm::StringRef c, const std::vector<int> &have) {
+  llvm::StringRef op;
+  for (const char *o : {">=", "<=", ">", "<", "=", "^", "~"})
+    if (c.startswith(o)) {
+      op = o;
+      break;
+    }
+  std::vector<int> want = versionParts(c.drop_front(op.size()));
+  if (want.empty()) // `x`, `*`: anything
+    return true;
+  int cmp = compareParts(have, want);
+  if (op == ">=")
+    return cmp >= 0;
+  if (op == ">")
+    return cmp > 0;
+  if (op == "<")
+    return cmp < 0;
+  if (op == "<=")
+    return cmp <= 0;
+  if (op == "^") { // same leftmost non-zero part, and not older
+    size_t fixed = 0;
+    while (fixed + 1 < want.size() && want[fixed] == 0)
+      ++fixed;
+    return cmp >= 0 && compareParts(have, std::vector<int>(want.begin(), want.begin() + fixed + 1)) == 0;
+  }
+  if (op == "~") // same major.minor (or major when only it is given), and not older
+    return cmp >= 0 &&
+           compareParts(have, std::vector<int>(want.begin(), want.begin() + std::min<size_t>(2, want.size()))) == 0;
+  return cmp == 0; // `20`, `20.x`, `=20.11`: a prefix
+}
+
 
 std::string cacheDirName(const std::string &key) {
   std::string out;
@@ -160,6 +210,132 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
 
 } // namespace
 
+/// Whether the host's version `have` satisfies a setup action's requested version:
+/// a version prefix (`20`, `20.x`, `v20.11`), a semver range (`>=18`, `^1.13.1`,
+/// `~3.11`, `>=3.8 <3.13`, `18 || 20`), or an alias that any version meets.
+bool versionMatches(llvm::StringRef want, llvm::StringRef have) {
+  llvm::StringRef w = want.trim();
+  if (w.empty() || w == "x" || w == "*" || w == "latest" || w == "lts/*" || w == "node" || w == "stable")
+    return true;
+  std::vector<int> h = versionParts(have);
+  llvm::SmallVector<llvm::StringRef, 4> alternatives;
+  w.split(alternatives, "||");
+  for (llvm::StringRef alt : alternatives) {
+    llvm::SmallVector<llvm::StringRef, 4> comparators;
+    alt.split(comparators, ' ', -1, false);
+    bool all = !comparators.empty();
+    for (size_t i = 0; i < comparators.size() && all; ++i) {
+      llvm::StringRef c = comparators[i];
+      // `>= 18`: an operator written apart from its version.
+      if (c.find_first_not_of("<>=^~") == llvm::StringRef::npos && i + 1 < comparators.size()) {
+        all = satisfies((c + comparators[i + 1]).str(), h);
+        ++i;
+        continue;
+      }
+      all = satisfies(c, h);
+    }
+    if (all)
+      return true;
+  }
+  return false;
+}
+
+bool JobRunner::isBuiltin(llvm::StringRef action) {
+  static const char *const kBuiltins[] = {
+      "actions/checkout",     "actions/upload-artifact", "actions/download-artifact", "actions/cache",
+      "actions/cache/restore", "actions/cache/save",     "actions/setup-node",        "actions/setup-python",
+      "actions/setup-go",     "actions/setup-java",      "actions/setup-dotnet",      "actions/github-script"};
+  for (const char *b : kBuiltins)
+    if (action == b)
+      return true;
+  return false;
+}
+
+bool JobRunner::checkoutCopy(const std::string &repo, const std::string &dest, const std::string &ref,
+                             bool submodules, bool recursive, std::string &error) {
+  std::string out;
+  std::error_code ec;
+  if (capture({"git", "clone", "--quiet", "--shared", "--no-checkout", repo, dest + "/.ci-exec-clone"}, workspace_,
+              out) != 0) {
+    error = "git clone failed: " + out;
+    return false;
+  }
+  fs::rename(fs::path(dest) / ".ci-exec-clone" / ".git", fs::path(dest) / ".git", ec);
+  fs::remove_all(fs::path(dest) / ".ci-exec-clone", ec);
+  if (!ref.empty()) {
+    out.clear();
+    if (capture({"git", "checkout", "--quiet", "--force", ref}, dest, out) != 0) {
+      error = "ref '" + ref + "' is not in the local repository: " + out;
+      return false;
+    }
+  } else {
+    // The working tree as it is (tracked and untracked files, not the ignored ones);
+    // submodules (gitlinks) stay empty directories unless asked for, as on GitHub.
+    std::set<std::string> gitlinks;
+    out.clear();
+    capture({"git", "ls-files", "-s"}, repo, out);
+    for (const std::string &l : lines(out))
+      if (llvm::StringRef(l).startswith("160000 ") && l.find('\t') != std::string::npos)
+        gitlinks.insert(l.substr(l.find('\t') + 1));
+    out.clear();
+    if (capture({"git", "ls-files", "-co", "--exclude-standard"}, repo, out) != 0) {
+      error = "git ls-files failed: " + out;
+      return false;
+    }
+    for (const std::string &f : lines(out)) {
+      if (llvm::StringRef(f).startswith(".ci-exec/"))
+        continue;
+      fs::path src = fs::path(repo) / f;
+      if (gitlinks.count(f)) {
+        fs::create_directories(fs::path(dest) / f, ec);
+        continue;
+      }
+      if (!fs::exists(fs::symlink_status(src)))
+        continue; // deleted in the working tree
+      copyTree(src, fs::path(dest) / f, ec);
+      if (ec) {
+        error = "cannot copy " + f + ": " + ec.message();
+        return false;
+      }
+    }
+    out.clear();
+    capture({"git", "reset", "--quiet"}, dest, out);
+  }
+  if (!submodules)
+    return true;
+  // Each submodule from the local repository's checkout of it (no network): the
+  // commit the superproject records, or its working tree when copying one.
+  out.clear();
+  capture({"git", "config", "-f", ".gitmodules", "--get-regexp", "^submodule\\..*\\.path$"}, dest, out);
+  for (const std::string &l : lines(out)) {
+    size_t space = l.find(' ');
+    if (space == std::string::npos)
+      continue;
+    std::string path = l.substr(space + 1);
+    fs::path source = fs::path(repo) / path;
+    if (!fs::exists(source / ".git")) {
+      error = "submodule '" + path + "' is not checked out in the local repository (" + source.string() +
+              "); run: git submodule update --init" + (recursive ? " --recursive" : "");
+      return false;
+    }
+    std::string commit;
+    if (!ref.empty()) {
+      std::string rev;
+      capture({"git", "rev-parse", "HEAD:" + path}, dest, rev);
+      commit = llvm::StringRef(rev).trim().str();
+    }
+    fs::remove_all(fs::path(dest) / path, ec);
+    fs::create_directories(fs::path(dest) / path, ec);
+    log("Submodule " + path + " from " + source.string());
+    std::string sub;
+    if (!checkoutCopy(source.string(), (fs::path(dest) / path).string(), commit, recursive, recursive, sub)) {
+      error = "submodule '" + path + "': " + sub;
+      return false;
+    }
+  }
+  return true;
+}
+
 StepBody JobRunner::runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled) {
   handled = true;
   StepBody body;
@@ -199,35 +375,14 @@ StepBody JobRunner::runBuiltin(const std::string &action, const json &with, cons
       for (const auto &e : fs::directory_iterator(dest, ec))
         fs::remove_all(e.path(), ec);
     std::string ref = in("ref");
+    std::string submodules = llvm::StringRef(in("submodules")).lower();
     log("Copying " + repo + " into " + dest.string());
     std::string out;
     if (fs::exists(fs::path(repo) / ".git")) {
-      if (capture({"git", "clone", "--quiet", "--shared", "--no-checkout", repo, (dest / ".ci-exec-clone").string()}, workspace_, out) != 0)
-        return fail("actions/checkout: git clone failed: " + out);
-      fs::rename(dest / ".ci-exec-clone" / ".git", dest / ".git", ec);
-      fs::remove_all(dest / ".ci-exec-clone", ec);
-      if (!ref.empty()) {
-        out.clear();
-        if (capture({"git", "checkout", "--quiet", "--force", ref}, dest.string(), out) != 0)
-          return fail("actions/checkout: ref '" + ref + "' is not in the local repository: " + out);
-      } else {
-        // The working tree as it is (tracked and untracked files, not the ignored ones).
-        out.clear();
-        if (capture({"git", "ls-files", "-co", "--exclude-standard"}, repo, out) != 0)
-          return fail("actions/checkout: git ls-files failed: " + out);
-        for (const std::string &f : lines(out)) {
-          if (llvm::StringRef(f).startswith(".ci-exec/"))
-            continue;
-          fs::path src = fs::path(repo) / f;
-          if (!fs::exists(fs::symlink_status(src)))
-            continue; // deleted in the working tree
-          copyTree(src, dest / f, ec);
-          if (ec)
-            return fail("actions/checkout: cannot copy " + f + ": " + ec.message());
-        }
-        out.clear();
-        capture({"git", "reset", "--quiet"}, dest.string(), out);
-      }
+      std::string error;
+      if (!checkoutCopy(repo, dest.string(), ref, submodules == "true" || submodules == "recursive",
+                        submodules == "recursive", error))
+        return fail("actions/checkout: " + error);
     } else {
       for (const auto &e : fs::directory_iterator(repo, ec))
         if (e.path().filename() != ".ci-exec")

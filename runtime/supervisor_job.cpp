@@ -396,6 +396,19 @@ void JobRunner::applyCommand(const WorkflowCommand &c, json &outputs, json *stat
       (*state)[prop("name")] = c.message;
     annotate("warning", "The `save-state` command is deprecated and will be disabled soon. Please upgrade to "
                         "using Environment Files.");
+  } else if ((n == "set-env" || n == "add-path") && unsecureCommands_) {
+    // ACTIONS_ALLOW_UNSECURE_COMMANDS=true: GitHub's runner still honours the two
+    // commands, for the steps that follow (as GITHUB_ENV and GITHUB_PATH do).
+    if (n == "add-path") {
+      if (!llvm::StringRef(c.message).trim().empty())
+        extraPath_.insert(extraPath_.begin(), llvm::StringRef(c.message).trim().str());
+    } else if (prop("name").empty()) {
+      annotate("error", "Required field 'name' is missing in ##[set-env] command.");
+    } else if (prop("name") == "NODE_OPTIONS") {
+      annotate("error", "Can't store NODE_OPTIONS output parameter using '::set-env::' command.");
+    } else {
+      globalEnv_[prop("name")] = c.message;
+    }
   } else if (n == "set-env" || n == "add-path") {
     annotate("error", "The `" + n + "` command is disabled. Please upgrade to using Environment Files or opt "
                       "into unsecure command execution by setting the `ACTIONS_ALLOW_UNSECURE_COMMANDS` "
@@ -418,6 +431,7 @@ StepBody JobRunner::runProcess(std::vector<std::string> argv, const EnvMap &step
   for (const std::string &f : {outputFile, envFile, pathFile, summaryFile, stateFile})
     std::ofstream(f, std::ios::trunc);
   EnvMap env = processEnv(stepEnv);
+  unsecureCommands_ = llvm::StringRef(env["ACTIONS_ALLOW_UNSECURE_COMMANDS"]).trim().equals_insensitive("true");
   env["GITHUB_OUTPUT"] = outputFile;
   env["GITHUB_ENV"] = envFile;
   env["GITHUB_PATH"] = pathFile;
@@ -543,8 +557,20 @@ StepBody JobRunner::runScript(const json &step, const EnvMap &stepEnv, StepScope
     annotate("error", body.error);
     return body;
   }
-  const json defaults = scope.composite ? json::object() : spec_.value("defaults", json::object()).value("run", json::object());
-  std::string shell = step.contains("shell") ? str(step, "shell") : str(defaults, "shell");
+  const json defaults = scope.composite ? json::object() : jobDefaultsRun_;
+  // A composite action's step may compute its shell (`${{ inputs.shell }}`); the job's
+  // default was evaluated at the start of the job. The value is checked after that.
+  std::string shell;
+  if (step.contains("shell") && !evalString(step["shell"], ctx, shell, error)) {
+    body.outcome = "failure";
+    body.error = "shell: " + error;
+    annotate("error", body.error);
+    return body;
+  }
+  if (!step.contains("shell"))
+    shell = str(defaults, "shell");
+  if (shell.empty() && containerOnHost_ && !scope.composite)
+    shell = "sh"; // GitHub's default shell inside a job container
   if (scope.composite && !step.contains("shell")) {
     body.outcome = "failure";
     body.error = "a run step of a composite action needs `shell:`";

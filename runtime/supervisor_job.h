@@ -57,6 +57,11 @@ struct StepBody {
   std::string error;
 };
 
+/// Whether a host tool's version `have` satisfies the version a setup action asks
+/// for: a prefix (`20`, `20.x`, `v20.11`), a semver range (`>=18`, `^1.13.1`, `~3.11`,
+/// `>=3.8 <3.13`, `18 || 20`), or an alias any version meets (`latest`, `lts/*`, `x`).
+bool versionMatches(llvm::StringRef want, llvm::StringRef have);
+
 class JobRunner {
 public:
   explicit JobRunner(json desc);
@@ -98,12 +103,25 @@ public:
   /// The built-in implementation of `action` (owner/repo[/path], lower case), if there
   /// is one (step_builtins.cpp); `handled` tells.
   StepBody runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled);
+  /// actions/checkout from the local repository `repo` into `dest`: a shared clone at
+  /// `ref`, or the working tree as it is when `ref` is empty; with `submodules`, each
+  /// submodule from the repository's own checkout of it (nested ones if `recursive`).
+  bool checkoutCopy(const std::string &repo, const std::string &dest, const std::string &ref, bool submodules,
+                    bool recursive, std::string &error);
+  /// Whether `action` (owner/repo[/path], lower case) has a built-in implementation.
+  static bool isBuiltin(llvm::StringRef action);
 
 private:
   struct Post {
     std::string name, condition;
     std::function<StepBody()> body;
   };
+  /// The `pre` of each job-level step that uses a node action from the action cache,
+  /// at the start of the job in step order, as GitHub's runner does (local actions
+  /// have no pre there: they are read only after the checkout).
+  void runPreSteps(const json &steps, StepScope &scope);
+  /// The inputs of an action: its declared defaults, then `with`.
+  bool actionInputs(const json &action, const json &with, const ir::Value &ctx, json &inputs, std::string &error);
   /// Runs one step of `scope`; updates the steps context and the status.
   void runStep(const json &step, size_t position, StepScope &scope);
   StepBody runScript(const json &step, const EnvMap &stepEnv, StepScope &scope, const ir::Value &ctx,
@@ -128,10 +146,18 @@ private:
   ir::Value base_; ///< github, vars, secrets, matrix, strategy, needs, runner, job
   EnvMap globalEnv_; ///< job env, then GITHUB_ENV
   std::vector<std::string> extraPath_; ///< GITHUB_PATH, newest first
+  /// ACTIONS_ALLOW_UNSECURE_COMMANDS=true in the running step's environment:
+  /// `::set-env` and `::add-path` are honoured instead of refused.
+  bool unsecureCommands_ = false;
+  json jobDefaultsRun_ = json::object(); ///< defaults.run, evaluated at the start of the job
+  bool containerOnHost_ = false; ///< a `container:` job run on the host (--container-jobs host)
   std::string status_ = "success"; ///< the job status
   bool timedOut_ = false;
   int64_t deadlineMs_ = 0; ///< steady-clock ms of the job's timeout
   std::vector<Post> posts_;
+  /// GITHUB_STATE of the pre steps run at the job's start, by job-level step position.
+  std::map<size_t, std::shared_ptr<json>> preStates_;
+  size_t topStep_ = 0; ///< the position of the job-level step running
   std::vector<int> leftovers_;
   // the current step record
   int records_ = 0;

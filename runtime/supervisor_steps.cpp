@@ -37,9 +37,42 @@ std::string defaultName(const json &step) {
   return str(step, "id");
 }
 
+/// The `secrets` a member of reusable calls sees: the run's secrets mapped through
+/// each enclosing call's `secrets:` (outermost first): `inherit` passes them all, a
+/// mapping passes only the named ones, evaluated over the caller's secrets.
+/// `GITHUB_TOKEN` always reaches the callee, as on GitHub.
+json calleeSecrets(json secrets, const json &layers) {
+  for (const json &layer : layers) {
+    if (layer.is_string() && layer.get<std::string>() == "inherit")
+      continue;
+    json mapped = json::object();
+    if (secrets.contains("GITHUB_TOKEN"))
+      mapped["GITHUB_TOKEN"] = secrets["GITHUB_TOKEN"];
+    ir::ValueObject ctx;
+    ctx.set("secrets", jsonToValue(secrets));
+    ir::Value contexts = ir::Value::object(std::move(ctx));
+    if (layer.is_object())
+      for (auto it = layer.begin(); it != layer.end(); ++it) {
+        llvm::Expected<PlanExpr> e = PlanExpr::read(it.value(), "secrets." + it.key());
+        if (!e) {
+          llvm::consumeError(e.takeError());
+          continue;
+        }
+        ir::Value v;
+        std::string error;
+        if (e->evaluate(contexts, nullptr, v, error) && !v.isNull())
+          mapped[it.key()] = v.toString();
+      }
+    secrets = std::move(mapped);
+  }
+  return secrets;
+}
+
 } // namespace
 
 void JobRunner::runStep(const json &step, size_t position, StepScope &scope) {
+  if (!scope.composite)
+    topStep_ = position;
   std::string id = str(step, "id");
   EnvMap ctxEnv = globalEnv_;
   for (const auto &[k, v] : scope.env)
@@ -228,6 +261,7 @@ int JobRunner::run() {
   for (auto it = secrets_.begin(); it != secrets_.end(); ++it)
     if (it->is_string())
       masker_.add(it->get<std::string>());
+  secrets_ = calleeSecrets(secrets_, desc_.value("call_secrets", json::array()));
   // Steps without an id have generated ids (`__run`, `__run_2`...): not in `steps`.
   debug_ = str(secrets_, "ACTIONS_STEP_DEBUG") == "true" || str(desc_.value("vars", json::object()), "ACTIONS_STEP_DEBUG") == "true";
 
@@ -277,12 +311,38 @@ int JobRunner::run() {
       globalEnv_[it.key()] = v;
     }
   }
+  // defaults.run, evaluated once at the start of the job as GitHub's runner does
+  // (contexts github, inputs, vars, strategy, matrix, needs and the job's env).
+  jobDefaultsRun_ = spec_.value("defaults", json::object()).value("run", json::object());
+  if (jobDefaultsRun_.is_object()) {
+    ir::Value ctx = contexts(scope, globalEnv_);
+    for (auto it = jobDefaultsRun_.begin(); it != jobDefaultsRun_.end(); ++it) {
+      std::string v, error;
+      if (!evalString(*it, ctx, v, error))
+        setupError = "defaults.run." + it.key() + ": " + error;
+      *it = v;
+    }
+  } else {
+    jobDefaultsRun_ = json::object();
+  }
+  // --container-jobs host: the job's container is ignored, said once per job. Its
+  // steps keep the container's default shell (sh), which their scripts were written for.
+  const json &container = spec_.value("container", json());
+  containerOnHost_ = !container.is_null() && desc_.value("container_jobs", std::string()) == "host";
+  if (containerOnHost_ && setupError.empty()) {
+    std::string image = container.is_string() ? container.get<std::string>() : str(container, "image");
+    beginRecord("set-up", "Set up job", "pre");
+    annotate("warning", "The job's container (" + (image.empty() ? std::string("container:") : image) +
+                            ") is ignored: its steps run on this machine (--container-jobs host).");
+    endRecord("success", "success", "");
+  }
   if (!setupError.empty()) {
     beginRecord("set-up", "Set up job", "pre");
     annotate("error", setupError);
     endRecord("failure", "failure", setupError);
     status_ = "failure";
   } else {
+    runPreSteps(spec_.value("steps", json::array()), scope);
     runSteps(spec_.value("steps", json::array()), scope);
   }
   jobSteps_ = scope.steps;

@@ -339,8 +339,19 @@ llvm::Error readJob(const json &j, const std::string &at, ModelJob &job,
   job.spec = j.value("spec", json::object());
   json uses = j.value("uses", json());
   job.isCall = uses.is_string() && !uses.get<std::string>().empty();
-  if (job.isCall)
+  if (job.isCall) {
     job.uses = uses.get<std::string>();
+    json with = j.value("with", json::object());
+    if (!with.is_object())
+      return planError(where + ": \"with\" must be an object");
+    for (auto it = with.begin(); it != with.end(); ++it) {
+      llvm::Expected<PlanExpr> v = PlanExpr::read(it.value(), where + ": with." + it.key());
+      if (!v)
+        return v.takeError();
+      job.with.emplace_back(it.key(), std::move(*v));
+    }
+    job.secrets = j.value("secrets", json());
+  }
   json callOf = j.value("call", json());
   call = callOf.is_string() ? callOf.get<std::string>() : "";
   return llvm::Error::success();

@@ -108,6 +108,12 @@ struct ModelJob {
   json spec = json::object();    ///< opaque: what the provider runs
   bool isCall = false;           ///< a reusable-workflow call node (`uses`): no compute
   std::string uses;
+  /// A call's `with:` inputs (callee defaults filled in by the compiler), evaluated
+  /// in the caller's contexts when the call is entered: its members' `inputs`.
+  std::vector<std::pair<std::string, PlanExpr>> with;
+  /// A call's `secrets:`: "inherit", or secret name -> template over the caller's
+  /// `secrets`; evaluated by the provider, which alone holds the secret values.
+  json secrets;
   int32_t call = -1; ///< index of the call a member belongs to, or -1
   /// The jobs whose results `success()`/`failure()` read through: the needs, and for a
   /// member also its call's needs (transitively, these cover every ancestor).

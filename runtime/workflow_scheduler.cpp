@@ -2,6 +2,7 @@
 #include "runtime/workflow_scheduler.h"
 
 #include "passes/matrix_expand.h"
+#include "passes/matrix_template.h"
 
 #include <algorithm>
 #include <cassert>
@@ -105,10 +106,22 @@ ir::Value WorkflowScheduler::needsContext(uint32_t job) const {
   return ir::Value::object(std::move(needs));
 }
 
+std::string WorkflowScheduler::callPrefix(uint32_t job) const {
+  std::string prefix;
+  for (int32_t c = model_->jobs[job].call; c >= 0; c = model_->jobs[c].call)
+    prefix = model_->jobs[c].name + " / " + prefix;
+  return prefix;
+}
+
+const ir::Value &WorkflowScheduler::inputsFor(uint32_t job) const {
+  int32_t call = model_->jobs[job].call;
+  return call >= 0 ? jobs_[call].callInputs : inputs_;
+}
+
 ir::Value WorkflowScheduler::contextsFor(uint32_t job) const {
   ir::ValueObject o;
   o.set("github", github_);
-  o.set("inputs", inputs_);
+  o.set("inputs", inputsFor(job));
   o.set("vars", vars_);
   o.set("needs", needsContext(job));
   return ir::Value::object(std::move(o));
@@ -232,6 +245,27 @@ void WorkflowScheduler::enterJob(uint32_t j) {
   st.status = JobState::Active;
   markDirty(j);
   if (job.isCall) {
+    // The callee's `inputs`: the call's `with:` in the caller's contexts (§5); a leg
+    // of a caller-side matrix is a call node of its own, whose matrix `with:` sees.
+    ir::Value ctx = contextsFor(j);
+    if (job.instances && job.instances->size() == 1 && !(*job.instances)[0].matrix.isNull()) {
+      ir::ValueObject withMatrix = ctx.getObject();
+      withMatrix.set("matrix", (*job.instances)[0].matrix);
+      ctx = ir::Value::object(std::move(withMatrix));
+    }
+    ir::ValueObject inputs;
+    for (const auto &[name, expr] : job.with) {
+      ir::Value v;
+      std::string error;
+      if (!expr.evaluate(ctx, nullptr, v, error)) {
+        failJob(j, "with." + name + ": " + error);
+        for (uint32_t m : job.members)
+          skipJob(m, Reason::Needs);
+        return;
+      }
+      inputs.set(name, std::move(v));
+    }
+    st.callInputs = ir::Value::object(std::move(inputs));
     for (uint32_t m : job.members)
       if (--jobs_[m].unsettled == 0)
         ready_.push_back(m);
@@ -240,7 +274,7 @@ void WorkflowScheduler::enterJob(uint32_t j) {
     return;
   }
   ir::Value ctx = contextsFor(j);
-  std::string prefix = job.call >= 0 ? model_->jobs[job.call].name + " / " : "";
+  std::string prefix = callPrefix(j);
   std::string error;
   auto evalName = [&](const ir::Value &c, std::string fallback) {
     if (!job.nameExpr.isTemplate())
@@ -259,6 +293,12 @@ void WorkflowScheduler::enterJob(uint32_t j) {
     ir::Value matrix;
     if (!job.matrix->evaluate(ctx, nullptr, matrix, error))
       return failJob(j, "strategy.matrix: " + error);
+    if (passes::holdsTemplate(matrix)) { // expressions inside the mapping (keys too)
+      passes::MatrixTemplateResult r = passes::evaluateMatrixTemplate(matrix, ctx);
+      if (!r.value)
+        return failJob(j, "strategy.matrix: " + r.error);
+      matrix = std::move(*r.value);
+    }
     if (!matrix.isObject())
       return failJob(j, "strategy.matrix must be a mapping, not " +
                             ir::Value::kindName(matrix.kind()).str());
@@ -413,7 +453,7 @@ void WorkflowScheduler::startInstance(uint32_t i) {
 json WorkflowScheduler::dispatchRequest(uint32_t i) const {
   const InstanceState &inst = instances_[i];
   const ModelJob &job = model_->jobs[inst.job];
-  return json{{"instance", inst.id},
+  json req{{"instance", inst.id},
               {"job", job.id},
               {"local_id", job.localId},
               {"name", inst.name},
@@ -427,6 +467,16 @@ json WorkflowScheduler::dispatchRequest(uint32_t i) const {
               {"spec", job.spec},
               {"env", model_->env},
               {"workflow", model_->path}};
+  if (job.call >= 0) {
+    // A member of a reusable call: the callee's inputs, and the `secrets:` of each
+    // enclosing call, outermost first, for the provider to map the run's secrets.
+    req["inputs"] = valueToJson(inputsFor(inst.job));
+    json layers = json::array();
+    for (int32_t c = job.call; c >= 0; c = model_->jobs[c].call)
+      layers.insert(layers.begin(), model_->jobs[c].secrets);
+    req["call_secrets"] = std::move(layers);
+  }
+  return req;
 }
 
 } // namespace runtime

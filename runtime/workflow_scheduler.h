@@ -147,6 +147,10 @@ public:
 private:
   friend class StatusFunctions;
   ir::Value contextsFor(uint32_t job) const;
+  /// The `inputs` a job's expressions see: its call's evaluated `with:`, or the run's.
+  const ir::Value &inputsFor(uint32_t job) const;
+  /// The display-name prefix of a member of reusable calls: `outer / inner / `.
+  std::string callPrefix(uint32_t job) const;
   bool evaluateCondition(uint32_t job);
   Reason skipReason(uint32_t job) const;
   void enterJob(uint32_t job);

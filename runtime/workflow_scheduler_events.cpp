@@ -108,7 +108,7 @@ void WorkflowScheduler::settleCall(uint32_t c) {
                                            : Conclusion::Success;
   ir::ValueObject ctx;
   ctx.set("github", github_);
-  ctx.set("inputs", inputs_);
+  ctx.set("inputs", st.callInputs);
   ctx.set("vars", vars_);
   ctx.set("jobs", ir::Value::object(std::move(jobsCtx)));
   ir::Value contexts = ir::Value::object(std::move(ctx));
@@ -397,8 +397,8 @@ Conclusion WorkflowScheduler::conclusion() const {
   if (cancelled_)
     return Conclusion::Cancelled;
   for (uint32_t j = 0; j < jobs_.size(); ++j) {
-    if (model_->jobs[j].isCall)
-      continue;
+    if (model_->jobs[j].isCall && jobs_[j].error.empty())
+      continue; // a call fails through its members, or on its own (its `with:`)
     if (jobs_[j].result == Conclusion::Failure)
       return Conclusion::Failure;
     for (uint32_t i : jobs_[j].instances)
@@ -412,12 +412,12 @@ std::vector<JobReport> WorkflowScheduler::reportJob(uint32_t j) const {
   std::vector<JobReport> out;
   const ModelJob &job = model_->jobs[j];
   const JobState &st = jobs_[j];
-  if (job.isCall)
+  if (job.isCall && st.error.empty())
     return out;
   if (st.instances.empty()) {
     JobReport r;
     r.id = r.job = job.id;
-    std::string prefix = job.call >= 0 ? model_->jobs[job.call].name + " / " : "";
+    std::string prefix = callPrefix(j);
     r.name = job.nameExpr.isTemplate() ? job.id : prefix + job.name;
     r.conclusion = st.conclusion;
     r.result = st.result;

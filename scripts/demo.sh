@@ -36,16 +36,6 @@ store="$out/run/state.db"
 rm -rf "$out/run"
 mkdir -p "$out/run"
 provider=local
-probe=$("$exec_bin" run "$root/examples/.github/workflows/ci.yml" --provider local --quiet \
-  --store "$out/run/probe.db" 2>&1 || true)
-if [[ $probe == *"unknown --provider"* ]]; then
-  provider=sim
-  echo
-  echo "ci-exec has no local provider in this build: the run below uses the sim provider"
-  echo "(every job succeeds at once; no step runs)"
-fi
-rm -rf "$out/run"
-mkdir -p "$out/run"
 # The examples as a repository of their own (jobs check it out; ./.github/actions/greet
 # is relative to it).
 repo="$out/repo"

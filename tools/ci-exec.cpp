@@ -28,6 +28,7 @@ const char *kUsage =
     "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
     "      [--secrets-file .env] [--platform LABEL=local|sandbox]... [--action-cache DIR]\n"
     "      [--skip-missing-actions] [--sandbox-network] [--cancel-grace-ms N] [-j|--jobs N]\n"
+    "      [--actor LOGIN] [--repository OWNER/NAME] [--container-jobs refuse|host]\n"
     "      [--op-budget N] [--plain] [--quiet]\n"
     "                      run the workflows the event triggers and wait for the run's end;\n"
     "                      progress on stderr (live on a terminal, else one line per event;\n"
@@ -182,7 +183,8 @@ int main(int argc, char **argv) {
         argv[i] = const_cast<char *>(jobsArgs.emplace_back("--jobs=" + std::string(argv[i] + 2)).c_str());
     Args a = parse(argc, argv,
                    {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget",
-                    "--secrets-file", "--platform", "--action-cache", "--cancel-grace-ms", "--jobs"},
+                    "--secrets-file", "--platform", "--action-cache", "--cancel-grace-ms", "--actor", "--repository",
+                    "--container-jobs", "--jobs"},
                    {"--virtual-time", "--skip-missing-actions", "--sandbox-network", "--plain", "--quiet"});
     if (!a.error.empty())
       return usage(a.error);
@@ -232,6 +234,22 @@ int main(int argc, char **argv) {
       parsed.insert(parsed.end(), cmd.secrets.begin(), cmd.secrets.end());
       cmd.secrets = std::move(parsed);
     }
+    if (const std::string *v = a.value("--actor")) {
+      if (v->empty())
+        return usage("--actor needs a login");
+      cmd.actor = *v;
+    }
+    if (const std::string *v = a.value("--repository")) {
+      auto [owner, name] = llvm::StringRef(*v).split('/');
+      if (owner.empty() || name.empty() || name.contains('/'))
+        return usage("--repository needs OWNER/NAME, not \"" + *v + "\"");
+      cmd.repository = *v;
+    }
+    if (const std::string *v = a.value("--container-jobs")) {
+      if (*v != "refuse" && *v != "host")
+        return usage("--container-jobs must be refuse (the default) or host, not \"" + *v + "\"");
+      cmd.containerJobs = *v;
+    }
     if (const std::string *v = a.value("--action-cache"))
       cmd.actionCache = *v;
     cmd.skipMissingActions = a.flag("--skip-missing-actions");
@@ -245,8 +263,10 @@ int main(int argc, char **argv) {
     if (a.value("--jobs") && !parseCount(a.value("--jobs"), cmd.maxJobs))
       return usage("--jobs needs a positive number (at most that many jobs run at once)");
     bool local = cmd.provider == "local" || cmd.provider == "sandbox";
-    if (!local && (a.value("--action-cache") || cmd.skipMissingActions || cmd.sandboxNetwork || !cmd.platforms.empty()))
-      return usage("--platform, --action-cache, --skip-missing-actions and --sandbox-network are for --provider local or sandbox");
+    if (!local && (a.value("--action-cache") || cmd.skipMissingActions || cmd.sandboxNetwork || !cmd.platforms.empty() ||
+                   a.value("--container-jobs")))
+      return usage("--platform, --action-cache, --skip-missing-actions, --sandbox-network and --container-jobs are for "
+                   "--provider local or sandbox");
     return emit(runRunCommand(cmd, makeWorkflowFileCompiler()));
   }
   if (command == "logs") {

@@ -213,3 +213,50 @@ TEST(ExpandMatrixPass, StrategyDefaultsAndContinueOnError) {
   EXPECT_TRUE(s["strategy"]["max_parallel"].is_null());
   EXPECT_EQ(s["continue_on_error"], true);
 }
+
+// GitHub's template reader in a matrix: an expression that yields an array is spliced
+// into its vector, `${{ insert }}` merges mappings, expression keys are evaluated.
+TEST(ExpandMatrixPass, TemplateReaderSplicesArraysAndMergesMappings) {
+  auto c = compile(matrixJob("a", "        a:\n"
+                                  "        - env:\n            key1: ${{ 'val' }}1\n"
+                                  "        - ${{ fromJSON('[{\"env\":{\"key2\":\"val2\"}},{\"env\":{\"key3\":\"val3\"}}]') }}\n"
+                                  "        b:\n"
+                                  "        - env:\n            k1: v1\n"
+                                  "            ${{ insert }}:\n              k2: v2\n"
+                                  "            ${{insert}}: ${{ fromJSON('{\"k3\":\"v3\"}') }}\n"
+                                  "        ${{ format('{0}-key', 'my') }}: [x]\n"));
+  ASSERT_TRUE(c->completed) << c->text();
+  EXPECT_EQ(c->diags.diagnostics().size(), 0u) << c->text();
+  const ir::PlanJob *j = c->job("a");
+  ASSERT_EQ(j->instances.size(), 3u);
+  EXPECT_EQ(compact(j->instances[0].matrix),
+            R"({"a":{"env":{"key1":"val1"}},"b":{"env":{"k1":"v1","k2":"v2","k3":"v3"}},"my-key":"x"})");
+  EXPECT_EQ(compact(*j->instances[2].matrix.getObject().find("a")), R"({"env":{"key3":"val3"}})");
+  // A nested sequence written in YAML is an item, not spliced.
+  auto n = compile(matrixJob("n", "        a: [[1, 2], 3]\n"));
+  EXPECT_EQ(n->job("n")->instances.size(), 2u);
+}
+
+// An expression key read from needs stays symbolic: the plan carries it for the runtime.
+TEST(ExpandMatrixPass, ExpressionKeysFromNeedsStaySymbolic) {
+  auto c = compile("on: push\njobs:\n  p:\n    runs-on: x\n    outputs: {k: '${{ steps.s.outputs.k }}'}\n"
+                   "    steps: [{id: s, run: a}]\n"
+                   "  m:\n    needs: p\n    runs-on: x\n    strategy:\n      matrix:\n"
+                   "        ${{ needs.p.outputs.k }}: [a, b]\n"
+                   "    steps: [{run: 'echo ${{ matrix[needs.p.outputs.k] }}'}]\n");
+  ASSERT_TRUE(c->completed) << c->text();
+  EXPECT_EQ(c->diags.diagnostics().size(), 0u) << c->text();
+  EXPECT_TRUE(c->job("m")->instances.empty());
+  auto j = c->json()["workflows"][0]["jobs"][1];
+  EXPECT_EQ(j["strategy"]["matrix"]["${{ needs.p.outputs.k }}"].dump(), R"(["a","b"])");
+}
+
+// Where GitHub rejects them, expression keys keep their diagnostics: a context not
+// available in a matrix, `insert` inside a longer key.
+TEST(ExpandMatrixPass, ExpressionKeysKeepDiagnostics) {
+  auto bad = compile(matrixJob("b", "        ${{ steps.x.outputs.y }}: [a]\n"));
+  EXPECT_GE(bad->diags.diagnostics().size(), 1u);
+  EXPECT_NE(bad->text().find("steps"), std::string::npos) << bad->text();
+  auto ins = compile(matrixJob("i", "        a:\n        - env:\n            x-${{ insert }}: {k: v}\n"));
+  EXPECT_EQ(ins->count("expression-not-allowed"), 1u) << ins->text();
+}

@@ -4,29 +4,16 @@
 // conclusions and outputs, with every job dispatched exactly once per attempt and every
 // completion applied. CI_RUNTIME_CRASH_POINTS=1000 selects the long mode (make torture).
 #include "ci_harness.h"
+#include "kill_harness.h"
 
 #include "runtime/callbacks.h"
 #include "runtime/journal.h"
-#include "test_util.h"
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <random>
-#include <thread>
 
 using namespace runtime;
 using rtest::ojson;
 using rtest::takeOrFail;
 
 namespace {
-
-int crashPoints() {
-  const char *env = std::getenv("CI_RUNTIME_CRASH_POINTS");
-  return env ? std::max(1, std::atoi(env)) : 50;
-}
 
 /// A workflow with the semantics that carry state across events: a matrix with a
 /// failing leg and max-parallel, fail-fast siblings, continue-on-error, a dynamic
@@ -69,7 +56,7 @@ json crashScenario() {
 
 constexpr TimeMs kStart = 1'700'000'000'000;
 
-[[noreturn]] void childMain(const std::string &path, int killAtWrite) {
+[[noreturn]] void childMain(const std::string &path, const rtest::WritePlan &plan) {
   FakeClock clock(kStart, false);
   EngineOptions o;
   o.storePath = path;
@@ -92,14 +79,7 @@ constexpr TimeMs kStart = 1'700'000'000'000;
   if (!latest)
     _exit(3);
   clock.advanceTo(*latest);
-  if (killAtWrite > 0) {
-    auto count = std::make_shared<int>(0);
-    (*engine)->store().setFaultHook([count, killAtWrite](llvm::StringRef) {
-      if (++*count == killAtWrite)
-        raise(SIGKILL);
-      return false;
-    });
-  }
+  std::function<void()> finished = rtest::applyWritePlan((*engine)->store(), plan);
   if (llvm::Error e = resumeRuns(**engine)) {
     llvm::consumeError(std::move(e));
     _exit(4);
@@ -124,21 +104,8 @@ constexpr TimeMs kStart = 1'700'000'000'000;
     llvm::consumeError(std::move(e));
     _exit(6);
   }
+  finished();
   _exit(0);
-}
-
-int runChild(const std::string &path, int64_t delayUs, int killAtWrite = 0) {
-  fflush(nullptr);
-  pid_t pid = fork();
-  if (pid == 0)
-    childMain(path, killAtWrite);
-  if (delayUs >= 0) {
-    std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
-    kill(pid, SIGKILL);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
 }
 
 struct Outcome {
@@ -191,98 +158,26 @@ void expectSame(const Outcome &got, const Outcome &want) {
 TEST(CiCrash, SigkillAtRandomInstantsThenResumeGivesTheUninterruptedRun) {
   rtest::TempDir dir;
   std::string ref = dir.file("ref.db");
-  auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(runChild(ref, -1), 0);
-  int64_t durationUs =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  int64_t durationUs = rtest::timedReferenceRun(childMain, ref);
+  ASSERT_GE(durationUs, 0);
   Outcome reference = check(ref);
   ASSERT_EQ(reference.conclusion, "failure") << reference.jobs.dump(1);
   ASSERT_EQ(reference.jobs["slow"]["reason"], "timeout") << reference.jobs.dump(1);
   ASSERT_EQ(reference.jobs["ff (3)"]["reason"], "fail-fast");
   ASSERT_EQ(reference.jobs["report"]["conclusion"], "success");
-  int points = crashPoints();
-  std::mt19937_64 rng(20261127);
-  int killed = 0;
-  for (int p = 0; p < points; ++p) {
-    SCOPED_TRACE("crash point " + std::to_string(p));
-    std::string path = dir.file("crash-" + std::to_string(p) + ".db");
-    int status = runChild(path, std::uniform_int_distribution<int64_t>(0, durationUs)(rng));
-    killed += WIFSIGNALED(status);
-    if (p % 5 == 0) // crash the recovery too
-      runChild(path, std::uniform_int_distribution<int64_t>(0, durationUs / 2)(rng));
-    ASSERT_EQ(runChild(path, -1), 0) << "the resumed run did not finish";
-    expectSame(check(path), reference);
-    std::filesystem::remove(path);
-  }
-  std::printf("ci crash test: %d kill points, %d killed mid-run (reference run %lld us)\n", points,
-              killed, static_cast<long long>(durationUs));
-  EXPECT_GT(killed, 0);
+  rtest::killAtRandomInstants(dir, childMain, durationUs, 20261127,
+                              [&](const std::string &path) { expectSame(check(path), reference); },
+                              "ci crash test");
 }
 
 TEST(CiCrash, SigkillBeforeChosenStoreWritesThenResumeGivesTheUninterruptedRun) {
   rtest::TempDir dir;
   std::string ref = dir.file("ref.db");
-  ASSERT_EQ(runChild(ref, -1), 0);
+  ASSERT_EQ(rtest::runChild(childMain, ref, -1), 0);
   Outcome reference = check(ref);
-  // Count the writes of an uninterrupted run: kill at one past the last never fires.
-  int writes = 0;
-  {
-    std::string counted = dir.file("count.db");
-    pid_t pid = fork();
-    if (pid == 0) {
-      // Same as childMain with a counting hook; prints the count.
-      FakeClock clock(kStart, false);
-      EngineOptions o;
-      o.storePath = counted;
-      o.clock = &clock;
-      o.watchStore = false;
-      auto engine = Engine::open(o);
-      if (!engine)
-        _exit(3);
-      ProviderRegistry providers;
-      registerSimProvider(providers, (*engine)->store(), clock);
-      CiDeps deps{engine->get(), &providers, [](const json &r) { return compileRunRequest(r, nullptr); }};
-      if (llvm::Error e = registerCiOrchestrators(**engine, deps)) {
-        llvm::consumeError(std::move(e));
-        _exit(3);
-      }
-      int n = 0;
-      (*engine)->store().setFaultHook([&n](llvm::StringRef) { ++n; return false; });
-      RunRequest req;
-      req.request = json{{"plan_text", crashPlan().dump()}};
-      req.providerConfig = crashScenario();
-      if (!startRun(**engine, req))
-        _exit(4);
-      llvm::Error e = drive(**engine, providers, [&] {
-        auto r = ci::findRun((*engine)->store(), 1);
-        return r && *r && (*r)->status == "completed";
-      });
-      if (e)
-        _exit(5);
-      FILE *f = fopen((counted + ".writes").c_str(), "w");
-      fprintf(f, "%d\n", n);
-      fclose(f);
-      _exit(0);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_EQ(status, 0);
-    writes = std::atoi(testutil::readFile(counted + ".writes").c_str());
-  }
-  ASSERT_GT(writes, 200);
-  int points = std::min(crashPoints(), writes);
-  int killed = 0;
-  for (int p = 0; p < points; ++p) {
-    int at = 1 + static_cast<int>(static_cast<int64_t>(p) * (writes - 1) / std::max(1, points - 1));
-    SCOPED_TRACE("kill before write " + std::to_string(at) + " of " + std::to_string(writes));
-    std::string path = dir.file("w" + std::to_string(at) + ".db");
-    int status = runChild(path, -1, at);
-    killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-    ASSERT_EQ(runChild(path, -1), 0);
-    expectSame(check(path), reference);
-    std::filesystem::remove(path);
-  }
-  EXPECT_EQ(killed, points);
+  int writes = rtest::killBeforeSpreadWrites(dir, childMain,
+                                             [&](const std::string &path) { expectSame(check(path), reference); });
+  EXPECT_GT(writes, 200);
 }
 
 } // namespace

@@ -82,10 +82,12 @@ runs:
   post: post.js
   post-if: always()
 )Y");
-  r.write("actions-cache/acme/hello@v1/pre.js", "console.log('pre ran');\n");
+  r.write("actions-cache/acme/hello@v1/pre.js",
+          "console.log('pre ran with ' + process.env.INPUT_NAME);\n"
+          "require('fs').appendFileSync(process.env.GITHUB_STATE, 'early=from-pre\\n');\n");
   r.write("actions-cache/acme/hello@v1/main.js",
           "const fs = require('fs');\n"
-          "console.log('hello ' + process.env.INPUT_NAME);\n"
+          "console.log('hello ' + process.env.INPUT_NAME + ' after ' + process.env.STATE_early);\n"
           "fs.appendFileSync(process.env.GITHUB_OUTPUT, 'greeting=hi ' + process.env.INPUT_NAME + '\\n');\n"
           "fs.appendFileSync(process.env.GITHUB_STATE, 'saved=from-main\\n');\n");
   r.write("actions-cache/acme/hello@v1/post.js", "console.log('post ran with ' + process.env.STATE_saved);\n");
@@ -94,6 +96,7 @@ jobs:
   node:
     runs-on: ubuntu-latest
     steps:
+      - run: echo "first step"
       - id: h
         uses: acme/hello@v1
         with:
@@ -105,14 +108,22 @@ jobs:
   int code = -1;
   nlohmann::json doc = r.run("wf.yml", "--action-cache " + quote(cache.string()), &code);
   EXPECT_EQ(code, 1);
-  std::string log = r.log(1, "node", 1);
-  EXPECT_NE(log.find("pre ran"), std::string::npos) << log;
-  EXPECT_NE(log.find("hello Ada"), std::string::npos) << log;
-  EXPECT_NE(r.log(1, "node", 2).find("out=hi Ada"), std::string::npos);
-  std::string missing = r.log(1, "node", 3);
+  // The pre runs at the start of the job, before the first step, with the step's inputs;
+  // its GITHUB_STATE reaches the main.
+  std::string pre = r.log(1, "node", 1);
+  EXPECT_NE(pre.find("pre ran with Ada"), std::string::npos) << pre;
+  EXPECT_NE(r.log(1, "node", 2).find("first step"), std::string::npos) << r.log(1, "node", 2);
+  std::string log = r.log(1, "node", 3);
+  EXPECT_NE(log.find("hello Ada after from-pre"), std::string::npos) << log;
+  EXPECT_EQ(log.find("pre ran"), std::string::npos) << log;
+  EXPECT_NE(r.log(1, "node", 4).find("out=hi Ada"), std::string::npos);
+  std::string missing = r.log(1, "node", 5);
   EXPECT_NE(missing.find("acme/missing@v9"), std::string::npos) << missing;
   EXPECT_NE(missing.find("git clone https://github.com/acme/missing"), std::string::npos) << missing;
-  EXPECT_NE(r.log(1, "node", 4).find("post ran with from-main"), std::string::npos) << r.log(1, "node", 4);
+  EXPECT_NE(r.log(1, "node", 6).find("post ran with from-main"), std::string::npos) << r.log(1, "node", 6);
+  nlohmann::json names = r.sql("SELECT name FROM exec_steps WHERE run_id = 1 ORDER BY step_index");
+  ASSERT_GE(names.size(), 1u);
+  EXPECT_EQ(names[0]["name"], "Pre Run acme/hello@v1");
 
   doc = r.run("wf.yml", "--action-cache " + quote(cache.string()) + " --skip-missing-actions", &code);
   EXPECT_EQ(code, 0) << doc.dump(2);

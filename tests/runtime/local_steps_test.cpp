@@ -158,6 +158,169 @@ jobs:
   EXPECT_EQ(ann[0]["title"], "Bad");
 }
 
+TEST(LocalSteps, UnsecureCommandsNeedTheOptIn) {
+  Repo r;
+  r.write("u.yml", R"Y(on: push
+jobs:
+  off:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "::set-env name=foo::bar"
+          echo "::add-path::/zip"
+      - run: echo "foo=[$foo]"; case ":$PATH:" in *:/zip:*) echo "zip on" "path";; esac
+  on:
+    runs-on: ubuntu-latest
+    env:
+      ACTIONS_ALLOW_UNSECURE_COMMANDS: "True"
+    steps:
+      - run: |
+          echo "::set-env name=foo::bar"
+          echo "::set-env name=NODE_OPTIONS::--require x"
+          echo "::add-path::/zip"
+      - run: |
+          test "$foo" = bar
+          test "${NODE_OPTIONS:-}" != "--require x"
+          case ":$PATH:" in *:/zip:*) ;; *) exit 1;; esac
+          echo "env=${{ env.foo }}"
+)Y");
+  r.commit();
+  nlohmann::json doc = r.run("u.yml");
+  EXPECT_EQ(jobConclusion(doc, "on"), "success") << doc.dump(2);
+  EXPECT_EQ(jobConclusion(doc, "off"), "success") << doc.dump(2);
+  std::string off = r.log(1, "off", 1) + r.log(1, "off", 2);
+  EXPECT_NE(off.find("The `set-env` command is disabled"), std::string::npos) << off;
+  EXPECT_NE(off.find("The `add-path` command is disabled"), std::string::npos) << off;
+  EXPECT_NE(off.find("foo=[]"), std::string::npos) << off;
+  EXPECT_EQ(off.find("zip on path"), std::string::npos) << off;
+  std::string on = r.log(1, "on", 1) + r.log(1, "on", 2);
+  EXPECT_NE(on.find("Can't store NODE_OPTIONS"), std::string::npos) << on;
+  EXPECT_NE(on.find("env=bar"), std::string::npos) << on;
+}
+
+TEST(LocalSteps, ShellFromAnExpressionIsEvaluatedFirst) {
+  Repo r;
+  r.write("s.yml", R"Y(on: push
+env:
+  MY_SHELL: sh
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    env:
+      JOB_SHELL: bash
+    defaults:
+      run:
+        shell: ${{ env.JOB_SHELL }}
+    steps:
+      - run: test -n "$BASH"
+      - env:
+          JOB_SHELL: sh
+        run: test -n "$BASH" && echo "defaults evaluated at job start"
+  bad:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        shell: ${{ env.MY_SHELL }} -x
+    steps:
+      - run: "true"
+)Y");
+  r.commit();
+  nlohmann::json doc = r.run("s.yml");
+  EXPECT_EQ(jobConclusion(doc, "j"), "success") << doc.dump(2);
+  EXPECT_NE(r.log(1, "j", 2).find("defaults evaluated at job start"), std::string::npos);
+  // The value is checked once evaluated: "sh -x" has no {0}.
+  EXPECT_EQ(jobConclusion(doc, "bad"), "failure");
+  EXPECT_NE(r.log(1, "bad", 1).find("custom shell 'sh -x' must contain {0}"), std::string::npos) << r.log(1, "bad", 1);
+}
+
+TEST(LocalSteps, ContainerJobsRunOnTheHostOnlyWhenAskedTo) {
+  Repo r;
+  r.write("c.yml", R"Y(on: push
+jobs:
+  box:
+    runs-on: ubuntu-latest
+    container: alpine:3
+    steps:
+      - run: if [ -z "${BASH+x}" ]; then echo "default shell sh"; else exit 1; fi
+  svc:
+    runs-on: ubuntu-latest
+    container: alpine:3
+    services:
+      db: {image: postgres}
+    steps:
+      - run: "true"
+)Y");
+  r.commit();
+  int code = -1;
+  nlohmann::json doc = r.run("c.yml", "--container-jobs host", &code);
+  EXPECT_EQ(jobConclusion(doc, "box"), "success") << doc.dump(2);
+  std::string setup = r.log(1, "box", 1);
+  EXPECT_NE(setup.find("The job's container (alpine:3) is ignored"), std::string::npos) << setup;
+  EXPECT_NE(r.log(1, "box", 2).find("default shell sh"), std::string::npos);
+  // services still need containers.
+  EXPECT_EQ(jobConclusion(doc, "svc"), "failure");
+  EXPECT_NE(doc.dump().find("`services:`"), std::string::npos) << doc.dump(2);
+  EXPECT_EQ(r.exec("run c.yml --provider sim --container-jobs host").exit, 2);
+  EXPECT_EQ(r.exec("run c.yml --provider local --container-jobs docker").exit, 2);
+}
+
+TEST(LocalSteps, ActorAndRepositoryFromOptionsOrTheOriginRemote) {
+  Repo r;
+  r.write("a.yml", R"Y(on: push
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "actor=$GITHUB_ACTOR repo=$GITHUB_REPOSITORY owner=${{ github.repository_owner }}"
+)Y");
+  r.commit();
+  sh("cd " + quote(r.dir()) + " && git remote add origin git@github.com:octo-org/hello-world.git");
+  nlohmann::json doc = r.run("a.yml");
+  EXPECT_EQ(jobConclusion(doc, "j"), "success") << doc.dump(2);
+  EXPECT_NE(r.log(1, "j", 1).find("repo=octo-org/hello-world owner=octo-org"), std::string::npos) << r.log(1, "j", 1);
+  doc = r.run("a.yml", "--actor mona --repository acme/rocket");
+  EXPECT_NE(r.log(2, "j", 1).find("actor=mona repo=acme/rocket owner=acme"), std::string::npos) << r.log(2, "j", 1);
+  EXPECT_EQ(r.exec("run a.yml --provider local --repository just-a-name").exit, 2);
+}
+
+TEST(LocalSteps, RunTimeMatricesFollowTheTemplateReader) {
+  Repo r;
+  r.write("m.yml", R"Y(on: push
+jobs:
+  prep:
+    runs-on: ubuntu-latest
+    outputs:
+      key: ${{ steps.o.outputs.key }}
+      list: ${{ steps.o.outputs.list }}
+    steps:
+      - id: o
+        run: |
+          echo 'key=flavour' >> "$GITHUB_OUTPUT"
+          echo 'list=["b", "c"]' >> "$GITHUB_OUTPUT"
+  legs:
+    needs: prep
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        ${{ needs.prep.outputs.key }}:
+          - a
+          - ${{ fromJSON(needs.prep.outputs.list) }}
+        extra:
+          - k1: v1
+            ${{ insert }}: ${{ fromJSON('{"k2":"v2"}') }}
+    steps:
+      - run: echo "leg=${{ matrix.flavour }} ${{ matrix.extra.k1 }}${{ matrix.extra.k2 }}"
+)Y");
+  r.commit();
+  nlohmann::json doc = r.run("m.yml");
+  EXPECT_EQ(doc.value("conclusion", ""), "success") << doc.dump(2);
+  std::string all = doc.dump();
+  // The key from needs, "b" and "c" spliced from the output's array, the merged mapping.
+  for (const char *leg : {"legs (a, v1, v2)", "legs (b, v1, v2)", "legs (c, v1, v2)"})
+    EXPECT_NE(all.find(leg), std::string::npos) << leg << "\n" << all;
+  EXPECT_EQ(all.find("${{"), std::string::npos) << all;
+}
+
 TEST(LocalSteps, ContainerJobsAreReportedNotRun) {
   Repo r;
   r.write("c.yml", R"Y(on: push

@@ -44,6 +44,12 @@ function normalizeJob(j, where) {
     needs.push(id);
     if (typeof n === "object" && n.as) needsAs[id] = n.as;
   }
+  if (j.uses && j.with != null && (typeof j.with !== "object" || Array.isArray(j.with))) {
+    throw new PlanError(`${where}: job "${j.id}" has a "with" that is not an object`);
+  }
+  if (j.uses && j.secrets != null && j.secrets !== "inherit" && (typeof j.secrets !== "object" || Array.isArray(j.secrets))) {
+    throw new PlanError(`${where}: job "${j.id}" has "secrets" that are neither "inherit" nor an object`);
+  }
   const strategy = j.strategy ? {
     fail_fast: j.strategy.fail_fast ?? true,
     max_parallel: j.strategy.max_parallel ?? null,
@@ -70,6 +76,8 @@ function normalizeJob(j, where) {
     concurrency: normalizeConcurrency(j.concurrency),
     outputs: j.outputs ?? {},
     uses: j.uses ?? null,
+    with: j.uses ? j.with ?? {} : {},
+    secrets: j.uses ? j.secrets ?? {} : null,
     call: j.call ?? null,
     spec: j.spec ?? {},
   };

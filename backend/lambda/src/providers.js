@@ -25,6 +25,9 @@ import { CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/c
  * @property {string} callbackId  the durable callback this job completes
  * @property {string} [token]     the signed token for the Callback API
  * @property {object} spec        steps, runs_on, env... (opaque to the orchestrator)
+ * @property {object} [inputs]    a member of a reusable call: the callee's `inputs` (the call's `with:`, evaluated)
+ * @property {Array<"inherit"|Record<string, string>>} [call_secrets]  a member of a reusable call: the
+ *           `secrets:` of each enclosing call, outermost first; the provider maps the run's secrets through them
  */
 
 /**
@@ -44,7 +47,8 @@ export function codeBuildProvider({ projectName, callbackUrl, client = new CodeB
     async dispatch(req) {
       const job = { instance: req.instance, job: req.job, name: req.name, attempt: req.attempt, matrix: req.matrix,
         strategy: req.strategy, needs: req.needs, outputs: req.outputs, spec: req.spec, env: req.env,
-        continue_on_error: req.continue_on_error, run: req.run };
+        continue_on_error: req.continue_on_error, run: req.run,
+        ...(req.call_secrets ? { inputs: req.inputs, call_secrets: req.call_secrets } : {}) };
       const image = imageForLabels?.(req.spec?.runs_on);
       const out = await client.send(new StartBuildCommand({
         projectName,
@@ -95,7 +99,8 @@ export function fakeProvider({ scenario, sender, mode = "timer", setTimer = glob
     log,
     async dispatch(req) {
       const entry = scenarioFor(scenario, req);
-      log.dispatched.push({ instance: req.instance, name: req.name, attempt: req.attempt, job: req.job });
+      log.dispatched.push({ instance: req.instance, name: req.name, attempt: req.attempt, job: req.job,
+        ...(req.call_secrets ? { inputs: req.inputs, call_secrets: req.call_secrets } : {}) });
       const send = () => report(req, entry).catch((e) => { log.errors = [...(log.errors ?? []), String(e?.message ?? e)]; });
       if (mode === "manual") {
         if (entry.conclusion !== "hang" || entry.fail_attempts) queue.push(send);

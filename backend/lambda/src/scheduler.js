@@ -14,6 +14,13 @@
  * expanded when ready); fail-fast cancelling running and queued sibling legs; max-parallel; job
  * timeouts (callback timeouts, conclusion cancelled); matrix output merging; reusable-workflow
  * calls gating their members; run cancellation (§3.5); retry of failed jobs while others run.
+ *
+ * Reusable calls (§5): when a call is entered its `with:` is evaluated over the caller's contexts
+ * (needs outputs, the caller's inputs: the run's, or the enclosing call's); the result is the
+ * `inputs` context of its members (their `if`, matrix, names, dispatch) and of the call's
+ * `outputs`. An evaluation error fails the call and skips its members. A child execution that
+ * runs members of a call entered by its parent receives the evaluated inputs in its input
+ * (`external.calls`), so it never evaluates them again.
  */
 import { evaluateCondition, evaluateTemplate, isTemplate } from "./expressions.js";
 import { expandMatrix, legName, strategyContext, MatrixError } from "./matrix.js";
@@ -33,6 +40,8 @@ export class WorkflowScheduler {
    *        results of jobs outside this execution (ancestors of a child execution's jobs)
    * @param {boolean} [opts.cancelled]  the run was already cancelled
    * @param {string} [opts.partition]  id of the partition this child execution runs
+   * @param {Record<string, object>} [opts.callInputs]  evaluated inputs of the calls entered by the
+   *        parent whose members run here (call id -> inputs)
    */
   constructor(workflow, opts) {
     this.workflow = workflow;
@@ -56,6 +65,7 @@ export class WorkflowScheduler {
         st.status = j.uses ? "active" : TERMINAL;
         st.entered = true;
         if (!j.uses) Object.assign(st, { result: "success", conclusion: "success" });
+        else st.inputs = opts.callInputs?.[j.id] ?? {};
       }
       this.jobs.set(j.id, st);
     }
@@ -73,9 +83,25 @@ export class WorkflowScheduler {
 
   // ---- contexts and status functions ----
 
-  /** Base contexts of expressions (github, inputs, vars). */
-  baseContexts() {
-    return { github: this.run.github ?? {}, inputs: this.run.inputs ?? {}, vars: this.run.vars ?? {} };
+  /**
+   * Base contexts of expressions (github, inputs, vars). With `job`, `inputs` is what that job
+   * sees: its call's evaluated `with:` for a member of a reusable call, else the run's inputs.
+   */
+  baseContexts(job = null) {
+    return { github: this.run.github ?? {}, inputs: this.inputsFor(job), vars: this.run.vars ?? {} };
+  }
+
+  /** The `inputs` context of `job` (null: the run's). */
+  inputsFor(job) {
+    if (job?.call) return this.jobs.get(job.call).inputs ?? {};
+    return this.run.inputs ?? {};
+  }
+
+  /** The calls enclosing `job`, innermost first. */
+  callChain(job) {
+    const out = [];
+    for (let c = job.call; c; c = this.byId.get(c).call) out.push(this.byId.get(c));
+    return out;
   }
 
   /** The `needs` context of a job: its direct needs by their local names. */
@@ -111,7 +137,7 @@ export class WorkflowScheduler {
   /** Evaluates a job's `if`; an evaluation error counts as false with reason "condition". */
   jobCondition(job) {
     try {
-      return evaluateCondition(job.if, { ...this.baseContexts(), needs: this.needsContext(job) }, this.statusFunctions(job));
+      return evaluateCondition(job.if, { ...this.baseContexts(job), needs: this.needsContext(job) }, this.statusFunctions(job));
     } catch {
       return false;
     }
@@ -154,9 +180,9 @@ export class WorkflowScheduler {
     const callSkipped = job.call && this.jobs.get(job.call).status === TERMINAL && this.jobs.get(job.call).result === "skipped";
     if (callSkipped) return this.skipJob(st, "needs");
     if (!this.jobCondition(job)) return this.skipJob(st, this.skipReason(job));
-    if (job.uses) { st.status = "active"; st.entered = true; return; }
+    if (job.uses) return this.enterCall(st);
     st.status = "active";
-    const ctx = { ...this.baseContexts(), needs: this.needsContext(job) };
+    const ctx = { ...this.baseContexts(job), needs: this.needsContext(job) };
     let legs;
     try {
       legs = this.legsOf(job, ctx);
@@ -199,6 +225,30 @@ export class WorkflowScheduler {
     this.settleJobIfDone(st);
   }
 
+  /**
+   * Enters a call whose `if` is true: its `with:` evaluated over the caller's contexts becomes
+   * its members' `inputs` (the compiler has filled in the callee's defaults). A leg of a
+   * caller-side matrix is its own call node with one instance, whose `matrix` the `with:` sees.
+   * When an input cannot be evaluated the call fails and its members are skipped.
+   */
+  enterCall(st) {
+    const job = st.def;
+    const leg = job.instances?.length === 1 ? job.instances[0] : null;
+    const ctx = { ...this.baseContexts(job), needs: this.needsContext(job), ...(leg?.matrix ? { matrix: leg.matrix } : {}) };
+    const inputs = {};
+    for (const [name, tpl] of Object.entries(job.with ?? {})) {
+      try {
+        inputs[name] = evaluateTemplate(tpl, ctx);
+      } catch (e) {
+        Object.assign(st, { status: TERMINAL, result: "failure", conclusion: "failure", reason: null,
+          error: `with.${name}: ${String(e.message ?? e)}`, inputs: {} });
+        for (const m of this.jobs.values()) if (m.def.call === job.id && m.status !== TERMINAL) this.skipJob(m, "needs");
+        return;
+      }
+    }
+    Object.assign(st, { status: "active", entered: true, inputs });
+  }
+
   /** The legs of a job: pre-expanded instances, or its matrix expanded now, or one default leg. */
   legsOf(job, ctx) {
     if (job.instances) return job.instances.map((i) => ({ id: i.id, name: i.name, matrix: i.matrix }));
@@ -215,11 +265,11 @@ export class WorkflowScheduler {
     });
   }
 
-  /** Prefixes a reusable-workflow member's name with its caller's (`caller / callee`). */
+  /** Prefixes a reusable-workflow member's name with its callers' (`caller / callee`, `outer / inner / callee`). */
   displayName(job, name) {
-    if (!job.call) return name;
-    const caller = this.byId.get(job.call);
-    return `${caller.name} / ${name}`;
+    let out = name;
+    for (const caller of this.callChain(job)) out = `${caller.name} / ${out}`;
+    return out;
   }
 
   // ---- the decision step ----
@@ -239,6 +289,8 @@ export class WorkflowScheduler {
       }
       for (const p of this.partitions.values()) {
         if (p.status !== "pending") continue;
+        // Every job was skipped here (a skipped call, or one whose inputs failed): nothing to run.
+        if (p.def.jobs.every((id) => this.jobs.get(id).status === TERMINAL)) { p.status = TERMINAL; changed = true; continue; }
         // A member waits for its external needs to end; a member of a call waits for the call to be
         // entered (its own needs ended). A `uses` job among the needs ends with its called jobs.
         const ready = p.def.jobs.every((id) => {
@@ -249,8 +301,9 @@ export class WorkflowScheduler {
           return call.status === TERMINAL || call.entered;
         });
         if (!ready) continue;
+        // A call skipped, or failed before its members could start (its inputs), skips them here.
         const gate = p.def.kind === "call" ? this.jobs.get(this.byId.get(p.def.jobs[0]).call) : null;
-        if (gate && gate.status === TERMINAL && gate.result === "skipped") {
+        if (gate && gate.status === TERMINAL && (gate.result === "skipped" || !gate.entered)) {
           for (const id of p.def.jobs) this.skipJob(this.jobs.get(id), "needs");
           p.status = TERMINAL;
           changed = true;
@@ -280,10 +333,15 @@ export class WorkflowScheduler {
     return [{ key: "cancel", control: true }, { key: `retry:${this.retrySeq}`, control: true }];
   }
 
-  /** Results of all jobs outside `memberIds` that are ancestors of a member. */
+  /**
+   * The input of a child execution running `memberIds`: results of all jobs outside them that are
+   * ancestors of a member, and the evaluated inputs of the entered calls outside them that enclose
+   * a member (the child never evaluates a `with:` its parent evaluated).
+   */
   externalFor(memberIds) {
     const members = new Set(memberIds);
     const ext = {};
+    const calls = {};
     for (const id of memberIds) {
       const j = this.byId.get(id);
       const deps = new Set(this.ancestors.get(id));
@@ -293,8 +351,12 @@ export class WorkflowScheduler {
         const st = this.jobs.get(a);
         if (st.status === TERMINAL) ext[a] = { result: st.result, conclusion: st.conclusion, outputs: st.outputs };
       }
+      for (const c of this.callChain(j)) {
+        const st = this.jobs.get(c.id);
+        if (!members.has(c.id) && st.entered) calls[c.id] = st.inputs ?? {};
+      }
     }
-    return { jobs: ext, cancelled: this.cancelled };
+    return { jobs: ext, calls, cancelled: this.cancelled };
   }
 
   /** Queued instances start when max-parallel allows (and the run is not cancelled for them). */
@@ -330,16 +392,26 @@ export class WorkflowScheduler {
     }
   }
 
-  /** What the compute provider receives for one instance (the callback id is added by the loop). */
+  /**
+   * What the compute provider receives for one instance (the callback id is added by the loop).
+   * A member of a reusable call also gets the callee's `inputs` and `call_secrets`: the `secrets:`
+   * of each enclosing call, outermost first ("inherit" or secret name -> template over the
+   * caller's `secrets`), for the provider, which alone holds the run's secrets, to map them.
+   */
   dispatchRequest(inst) {
     const job = this.byId.get(inst.job);
-    return {
+    const req = {
       instance: inst.id, key: inst.key, job: job.id, name: inst.name, attempt: inst.attempt,
       matrix: inst.matrix, strategy: inst.strategy, needs: this.needsContext(job),
       timeout_minutes: inst.timeoutMinutes, continue_on_error: inst.coe,
       outputs: job.outputs, spec: job.spec, env: this.workflow.env,
       group: inst.holdsGroup ? { group: inst.group.name, groupKey: inst.group.key } : null,
     };
+    if (job.call) {
+      req.inputs = this.inputsFor(job);
+      req.call_secrets = this.callChain(job).reverse().map((c) => c.secrets ?? {});
+    }
+    return req;
   }
 
   /** Settles a reusable call once all its members are terminal: aggregate result and outputs. */
@@ -353,7 +425,8 @@ export class WorkflowScheduler {
     const jobsCtx = {};
     for (const m of members) jobsCtx[m.def.local_id] = { result: m.result, outputs: m.outputs };
     try {
-      st.outputs = dropEmpty(evaluateTemplate(st.def.outputs ?? {}, { ...this.baseContexts(), jobs: jobsCtx }));
+      const ctx = { ...this.baseContexts(), inputs: st.inputs ?? {}, jobs: jobsCtx };
+      st.outputs = dropEmpty(evaluateTemplate(st.def.outputs ?? {}, ctx));
     } catch { st.outputs = {}; }
     return true;
   }
@@ -553,7 +626,7 @@ export class WorkflowScheduler {
   report() {
     const jobs = [];
     for (const st of this.jobs.values()) {
-      if (st.def.uses || (!st.member && !st.partition)) continue;
+      if ((st.def.uses && !st.error) || (!st.member && !st.partition)) continue;
       if (st.reportInstances?.length) { jobs.push(...st.reportInstances); continue; }
       if (st.instances.length === 0) {
         const name = isTemplate(st.def.name) ? st.def.id : this.displayName(st.def, st.def.name);
@@ -589,7 +662,7 @@ export class WorkflowScheduler {
   conclusion() {
     if (this.cancelled) return "cancelled";
     for (const st of this.jobs.values()) {
-      if (st.def.uses) continue;
+      if (st.def.uses && !st.error) continue; // a call fails through its members, or on its own `with:`
       if (st.result === "failure") return "failure";
       if (st.instances.some((i) => i.reason === "timeout" && !i.coe)) return "failure";
     }

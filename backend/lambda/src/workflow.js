@@ -58,7 +58,7 @@ async function waitForAny(ctx, entries) {
 
 /**
  * Runs one workflow execution. @param {object} event
- *   {run: {id, github, inputs, vars}, workflow, partition?, external?}
+ *   {run: {id, github, inputs, vars}, workflow, partition?, external?: {jobs, calls, cancelled}}
  * @param {object} rawCtx the durable context @param {object} deps {provider, store, sender, tokenSecret, workflowFunction}
  */
 export async function runWorkflow(event, rawCtx, deps) {
@@ -69,7 +69,7 @@ export async function runWorkflow(event, rawCtx, deps) {
   const runId = String(event.run?.id ?? "local");
   const executionKey = partition ? `${wf.id}/${partition}` : wf.id;
   const sched = new WorkflowScheduler(wf, { run: event.run ?? {}, members, partition,
-    external: event.external?.jobs, cancelled: event.external?.cancelled });
+    external: event.external?.jobs, callInputs: event.external?.calls, cancelled: event.external?.cancelled });
   const who = { runId, executionKey, run: { id: runId, workflow: wf.id, github: event.run?.github ?? {} } };
   const effectDeps = { ...deps, makeToken };
   /** @type {Map<string, {callbackId?: string, settled: Promise<any>, done: boolean, result?: any}>} */

@@ -14,7 +14,8 @@
  * from needs outputs (with include rules, a failing leg, a matrix GitHub rejects), job timeouts (a
  * job that hangs, and one whose duration is beyond its `timeout-minutes`), and a reusable-workflow
  * call compiled with `--op-budget 16` (the call runs as a child execution) and 12 (a stage that
- * needs the call too). A sibling leg that must lose a fail-fast race hangs rather than runs for a while, so
+ * needs the call too), and a call whose `with:` reads a need's outputs, deciding its jobs' `if:`
+ * and run-time matrix (unbounded, and with the call or its matrix job in a child execution). A sibling leg that must lose a fail-fast race hangs rather than runs for a while, so
  * real timers (the Lambda side) and virtual time (ci-exec) cannot order events differently.
  *
  * Both runtimes run the same `ci-compile --emit=lambda-plan` output (ci-exec reads a plan file as
@@ -191,6 +192,23 @@ const SEMANTICS = [
     ["package-fails", { jobs: { "release/package": fail } }, { "release/upload": "skipped", announce: "skipped", cleanup: "success" }],
     ["build-fails", { jobs: { build: fail } }, { announce: "skipped", cleanup: "success" }],
   ]]),
+  // The callee's inputs are the call's `with:` over the setup job's outputs (plus a default): they
+  // decide its jobs' `if:`, its run-time matrix and the call's output. Unbounded; budget 524 (the
+  // call's jobs run as child execution p1, which receives the evaluated inputs); budget 520 (only
+  // the matrix job runs as p1, its call stays in the parent).
+  ...[[0, "call"], [524, "call"], [520, "matrix"]].map(([budget, kind]) => ["reusable-inputs.yml",
+    budget ? ["--op-budget", String(budget)] : [], budget ? { opBudget: budget, partition: kind } : {}, [
+      ["full", { jobs: { setup: { outputs: { matrix: '{"os":["linux","mac"]}', mode: "full", count: "2" } }, "build / compile (mac)": { outputs: { artifact: "ok" } } } },
+        { "build/compile.linux": "success", "build/compile.mac": "success", "build/full-test": "success", "build/quick-check": "skipped", publish: "success", report: "success" }],
+      ["quick", { jobs: { setup: { outputs: { matrix: '{"os":["linux"]}', mode: "quick", count: "2" } } } },
+        { "build/compile.linux": "success", "build/full-test": "skipped", "build/quick-check": "success", publish: "skipped", report: "success" }],
+      ["count-3", { jobs: { setup: { outputs: { matrix: '{"os":["linux"]}', mode: "full", count: "3" } } } },
+        { "build/compile.linux": "success", "build/full-test": "skipped", "build/quick-check": "skipped", report: "success" }],
+      ["bad-matrix", { jobs: { setup: { outputs: { matrix: "oops", mode: "full", count: "2" } } } },
+        { "build/compile": "failure", "build/full-test": "skipped", publish: "skipped", report: "success" }],
+      ["bad-count", { jobs: { setup: { outputs: { matrix: '{"os":["linux"]}', mode: "full", count: "x" } } } },
+        { "build/compile": "skipped", "build/full-test": "skipped", "build/quick-check": "skipped", publish: "skipped", report: "success" }],
+    ]]),
 ];
 
 for (const [file, args, opts, cases] of SEMANTICS) {
@@ -198,7 +216,8 @@ for (const [file, args, opts, cases] of SEMANTICS) {
     assert.ok(found, "ci-compile or ci-exec missing");
     const c = compile(path.join(semanticsDir, file), args);
     assert.ok(c.plan, `${file}: ${c.stderr}`);
-    if (opts.opBudget) assert.ok(c.plan.workflows[0].partitions.some((p) => p.kind === "call"), "the call runs as a child execution");
+    const kind = opts.partition ?? "call";
+    if (opts.opBudget) assert.ok(c.plan.workflows[0].partitions.some((p) => p.kind === kind), `a ${kind} runs as a child execution`);
     // ci-compile keeps whole minutes; a one-minute timeout becomes one second on both sides.
     if (opts.secondTimeouts) for (const j of c.plan.workflows[0].jobs) if (j.timeout_minutes === 1) j.timeout_minutes = 1 / 60;
     readPlan(c.plan);

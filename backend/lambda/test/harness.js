@@ -73,7 +73,8 @@ export async function runPlan(plan, scenario = {}, opts = {}) {
   runner.registerDurableFunction("workflow", counted);
   const env = { provider, store, sender, runner, invocations };
   opts.onStart?.(env);
-  const run = { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" } };
+  const run = { id: opts.runId ?? "r1", github: opts.github ?? { ref: "refs/heads/main", event_name: "push" },
+    ...(opts.inputs ? { inputs: opts.inputs } : {}) };
   let payload = { run, plan };
   if (opts.direct) {
     const w = readPlan(plan).workflows[0];
