@@ -71,6 +71,12 @@ double bareBashSeconds(int n) {
 
 double runOnce(benchmark::State &state, int jobs, int steps);
 
+/// Extra options of `ci-exec run` from $CI_EXEC_BENCH_ARGS (e.g. `--jobs 8`).
+std::string extraArgs() {
+  const char *v = std::getenv("CI_EXEC_BENCH_ARGS");
+  return v ? std::string(" ") + v : std::string();
+}
+
 /// The wall time of the smallest run (1 job of 1 step): ci-exec's fixed cost.
 double baseSeconds(benchmark::State &state) {
   static double base = -1;
@@ -82,7 +88,7 @@ double baseSeconds(benchmark::State &state) {
 double runOnce(benchmark::State &state, int jobs, int steps) {
   std::string repo = makeRepo(std::to_string(jobs) + "x" + std::to_string(steps) + "-once", jobsWorkflow(jobs, steps));
   std::string cmd = "cd '" + repo + "' && '" + (binDir() / "ci-exec").string() +
-                    "' run wf.yml --provider local --op-budget 100000 --store state.db > out.txt 2>&1";
+                    "' run wf.yml --provider local --op-budget 100000 --store state.db" + extraArgs() + " > out.txt 2>&1";
   double t = seconds([&] {
     if (std::system(cmd.c_str()) != 0)
       state.SkipWithError("ci-exec run failed");
@@ -100,7 +106,7 @@ void runWorkflow(benchmark::State &state, int jobs, int steps) {
     return;
   }
   std::string cmd = "cd '" + repo + "' && '" + (binDir() / "ci-exec").string() +
-                    "' run wf.yml --provider local --op-budget 100000 --store state.db > out.txt 2>&1";
+                    "' run wf.yml --provider local --op-budget 100000 --store state.db" + extraArgs() + " > out.txt 2>&1";
   double total = 0;
   int runs = 0;
   for (auto _ : state) {

@@ -13,10 +13,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <sched.h>
+#include <unistd.h>
 
 namespace runtime {
 
@@ -77,6 +80,17 @@ json keyValues(const KeyValues &kv) {
   return out;
 }
 
+/// The default of `--jobs`: twice the cores this process may use, so a job's start-up
+/// overlaps another's steps.
+int64_t defaultMaxJobs() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  int cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  if (cores <= 0)
+    cores = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+  return 2 * static_cast<int64_t>(cores);
+}
+
 /// The configuration of the local and sandbox providers from the run's flags.
 json localProviderConfig(const RunCommand &cmd, const std::string &repo) {
   json platforms = json::object();
@@ -89,6 +103,7 @@ json localProviderConfig(const RunCommand &cmd, const std::string &repo) {
     c["action_cache"] = std::filesystem::absolute(cmd.actionCache, ec).string();
   if (cmd.cancelGraceMs >= 0)
     c["cancel_grace_ms"] = cmd.cancelGraceMs;
+  c["max_jobs"] = cmd.maxJobs > 0 ? cmd.maxJobs : defaultMaxJobs();
   if (cmd.containerJobs == "host")
     c["container_jobs"] = "host";
   return c;
@@ -240,6 +255,11 @@ CommandResult runRunCommand(const RunCommand &cmd, const WorkflowFileCompiler &c
   req.event = cmd.event.empty() ? "push" : cmd.event;
   req.provider = cmd.provider;
   req.providerConfig = scenario;
+  if (cmd.maxJobs > 0) {
+    if (!req.providerConfig.is_object())
+      req.providerConfig = json::object();
+    req.providerConfig["max_jobs"] = cmd.maxJobs;
+  }
   if (cmd.provider == "local" || cmd.provider == "sandbox")
     req.providerConfig = localProviderConfig(cmd, repoRootOf(source));
   req.virtualTime = cmd.virtualTime;

@@ -51,6 +51,8 @@ struct RunCommand {
   bool skipMissingActions = false;
   bool sandboxNetwork = false;
   int64_t cancelGraceMs = -1;
+  /// `--jobs N`: at most N jobs of a workflow at once (0: twice the number of cores).
+  int64_t maxJobs = 0;
   /// `--actor LOGIN` and `--repository OWNER/NAME`: github.actor (GITHUB_ACTOR) and
   /// github.repository / repository_owner; empty: the event's sender and repository,
   /// else $USER and the `origin` remote of the repository (run_compiler.h).

@@ -143,17 +143,19 @@ ProgressPrinter::ProgressPrinter(std::FILE *out, ProgressMode mode, bool color, 
 }
 
 std::vector<std::string> ProgressPrinter::liveLines(const RunView &view, TimeMs now) const {
-  size_t done = 0, running = 0;
+  size_t done = 0, running = 0, queued = 0;
   size_t nameWidth = 4;
   for (const JobView &j : view.jobs) {
     done += !j.conclusion.empty();
     running += j.status == "in_progress";
+    queued += j.status == "queued";
     nameWidth = std::max(nameWidth, columns(j.name));
   }
   nameWidth = std::min<size_t>(nameWidth, std::max(12, width_ / 3));
   std::vector<std::string> lines;
-  lines.push_back(fit(fmt::format("run {}: {}/{} jobs done, {} running  {}", view.runId, done, view.jobs.size(),
-                                  running, formatDuration(now - view.createdMs)),
+  lines.push_back(fit(fmt::format("run {}: {}/{} jobs done, {} running{}  {}", view.runId, done, view.jobs.size(),
+                                  running, queued ? fmt::format(", {} queued", queued) : "",
+                                  formatDuration(now - view.createdMs)),
                       width_ - 1));
   // The jobs that fit: running ones first, then the others in order.
   size_t room = height_ > 3 ? size_t(height_ - 2) : 1;
@@ -200,6 +202,8 @@ std::vector<std::string> ProgressPrinter::plainLines(const RunView &view, TimeMs
   size_t order = 0;
   for (const JobView &j : view.jobs) {
     std::string who = j.id + "#" + std::to_string(j.attempt);
+    if (j.status == "queued" && !j.startedMs) // held back by --jobs or max-parallel
+      events.push_back({now, order++, who + ":queued", j.name + ": queued"});
     if (j.startedMs)
       events.push_back({*j.startedMs, order++, who + ":start", j.name + ": started"});
     for (const StepView &s : j.steps) {

@@ -73,8 +73,11 @@ llvm::Expected<Scenario> Scenario::parse(const json &scenario) {
   if (!scenario.is_object())
     return scenarioError("the file must hold a JSON object {\"seed\", \"default\", \"jobs\"}");
   for (auto it = scenario.begin(); it != scenario.end(); ++it)
-    if (it.key() != "seed" && it.key() != "default" && it.key() != "jobs")
-      return scenarioError("unknown field \"" + it.key() + "\"; allowed: seed, default, jobs");
+    if (it.key() != "seed" && it.key() != "default" && it.key() != "jobs" && it.key() != "max_jobs")
+      return scenarioError("unknown field \"" + it.key() + "\"; allowed: seed, default, jobs, max_jobs");
+  if (scenario.contains("max_jobs") &&
+      (!scenario["max_jobs"].is_number_integer() || scenario["max_jobs"].get<int64_t>() < 1))
+    return scenarioError("max_jobs (the most jobs of a workflow at once) must be a whole number of at least 1");
   if (scenario.contains("seed")) {
     if (!scenario["seed"].is_number_integer())
       return scenarioError("seed must be a whole number");

@@ -3,7 +3,10 @@
 
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -76,10 +79,85 @@ std::string findOnPath(llvm::StringRef program, llvm::StringRef path) {
   return "";
 }
 
+namespace {
+
+int gWatcherFd = -1; ///< the write end of the group watcher's pipe
+
+/// Tells the watcher that group `pgid` exists ('+') or is gone ('-').
+void tellWatcher(char what, int pgid) {
+  if (gWatcherFd < 0)
+    return;
+  char line[32];
+  int n = std::snprintf(line, sizeof line, "%c%d\n", what, pgid);
+  if (n > 0)
+    (void)!::write(gWatcherFd, line, static_cast<size_t>(n));
+}
+
+/// The watcher's body: registered groups until EOF, then SIGKILL to each.
+[[noreturn]] void watchGroups(int readFd) {
+  std::vector<int> groups;
+  std::string pending;
+  char buf[4096];
+  while (true) {
+    ssize_t n = ::read(readFd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    pending.append(buf, static_cast<size_t>(n));
+    size_t start = 0, nl;
+    while ((nl = pending.find('\n', start)) != std::string::npos) {
+      int pgid = std::atoi(pending.c_str() + start + 1);
+      if (pgid > 0 && pending[start] == '+')
+        groups.push_back(pgid);
+      else if (pgid > 0)
+        groups.erase(std::remove(groups.begin(), groups.end(), pgid), groups.end());
+      start = nl + 1;
+    }
+    pending.erase(0, start);
+  }
+  for (int g : groups)
+    ::kill(-g, SIGKILL);
+  ::_exit(0);
+}
+
+} // namespace
+
+void startGroupWatcher() {
+  if (gWatcherFd >= 0)
+    return;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return;
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    ::close(fds[1]);
+    // Signals for the supervisor (a cancel) are not the watcher's; it ends at EOF.
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+      ::sigaction(sig, &sa, nullptr);
+    sa.sa_handler = SIG_DFL;
+    ::sigaction(SIGCHLD, &sa, nullptr);
+    watchGroups(fds[0]);
+  }
+  ::close(fds[0]);
+  gWatcherFd = fds[1];
+}
+
 void killGroups(const std::vector<int> &groups) {
   for (int g : groups)
-    if (g > 0)
+    if (g > 0) {
       ::kill(-g, SIGKILL);
+      tellWatcher('-', g);
+    }
 }
 
 ProcessOutcome runStepProcess(const ProcessSpec &spec, const ProcessHooks &hooks, std::vector<int> &leftovers) {
@@ -134,6 +212,7 @@ ProcessOutcome runStepProcess(const ProcessSpec &spec, const ProcessHooks &hooks
     ::_exit(127);
   }
   ::setpgid(pid, pid);
+  tellWatcher('+', pid);
   ::close(pipeFds[1]);
   ::close(errPipe[1]);
   if (nullFd >= 0)
@@ -145,6 +224,7 @@ ProcessOutcome runStepProcess(const ProcessSpec &spec, const ProcessHooks &hooks
     if (n > 0) {
       int st;
       ::waitpid(pid, &st, 0);
+      tellWatcher('-', pid);
       ::close(pipeFds[0]);
       out.error = std::string(msg, n);
       if (llvm::StringRef(out.error).startswith("chdir"))
@@ -245,6 +325,8 @@ ProcessOutcome runStepProcess(const ProcessSpec &spec, const ProcessHooks &hooks
   // Anything of the group still alive is a background child: killed at the job's end.
   if (::kill(-pid, 0) == 0)
     leftovers.push_back(pid);
+  else
+    tellWatcher('-', pid);
   return out;
 }
 

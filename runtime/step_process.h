@@ -57,6 +57,14 @@ ProcessOutcome runStepProcess(const ProcessSpec &spec, const ProcessHooks &hooks
 /// SIGKILL to each process group (the job's end).
 void killGroups(const std::vector<int> &groups);
 
+/// Starts the group watcher: a small child of the supervisor, forked before the
+/// supervisor opens the store, that learns each step's process group through a pipe
+/// and kills the groups still registered when the pipe closes. A supervisor killed
+/// outright (SIGKILL, a crash, the OOM killer) so takes its steps with it instead of
+/// leaving them running unsupervised. Once per process; a failure only loses that
+/// guarantee.
+void startGroupWatcher();
+
 /// The full path of `program` found on PATH (`path`), or "" when absent.
 std::string findOnPath(llvm::StringRef program, llvm::StringRef path);
 

@@ -223,6 +223,7 @@ void JobRunner::report(const json &r) {
 
 int JobRunner::run() {
   installSupervisorSignals();
+  startGroupWatcher(); // before the store is opened: SQLite's locks do not survive fork
   std::error_code ec;
   if (fs::exists(jobDir_ + "/cancel", ec))
     requestCancel();

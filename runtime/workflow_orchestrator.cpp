@@ -101,7 +101,13 @@ WorkflowLoop::WorkflowLoop(DurableContext &ctx, std::shared_ptr<const CiDeps> de
                            std::shared_ptr<const WorkflowRun> run,
                            std::shared_ptr<const WorkflowModel> model, const RunContexts &contexts)
     : ctx_(ctx), deps_(std::move(deps)), run_(std::move(run)), sched_(std::move(model), contexts),
-      github_(contexts.github), inputs_(contexts.inputs), vars_(contexts.vars) {}
+      github_(contexts.github), inputs_(contexts.inputs), vars_(contexts.vars) {
+  // The provider's job limit (`ci-exec run --jobs N`), journaled with the run.
+  const json *config = run_->providerConfig.get();
+  if (config && config->is_object() && config->contains("max_jobs") && (*config)["max_jobs"].is_number_integer() &&
+      (*config)["max_jobs"].get<int64_t>() > 0)
+    sched_.setMaxBusy((*config)["max_jobs"].get<int64_t>());
+}
 
 size_t WorkflowLoop::add(const Future &f, Tag tag) {
   tags_.push_back(tag);

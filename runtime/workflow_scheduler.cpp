@@ -5,6 +5,7 @@
 #include "passes/matrix_template.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace runtime {
@@ -80,6 +81,7 @@ WorkflowScheduler::WorkflowScheduler(std::shared_ptr<const WorkflowModel> model,
   vars_ = jsonToValue(contexts.vars);
   size_t n = model_->jobs.size();
   jobs_.resize(n);
+  isHeldBack_.assign(n, 0);
   openJobs_ = n;
   for (uint32_t j = 0; j < n; ++j) {
     const ModelJob &job = model_->jobs[j];
@@ -181,10 +183,14 @@ Work WorkflowScheduler::advance() {
       if (jobs_[j].status == JobState::Pending && jobs_[j].unsettled == 0)
         enterJob(j);
     }
+    startHeldBack();
     while (!startable_.empty()) {
       uint32_t j = startable_.front();
       startable_.pop_front();
-      startQueued(j);
+      if (!startQueued(j) && !isHeldBack_[j]) {
+        isHeldBack_[j] = 1;
+        heldBack_.push_back(j);
+      }
     }
   }
   Work w;
@@ -397,10 +403,10 @@ void WorkflowScheduler::enterJob(uint32_t j) {
   settleJobIfDone(j);
 }
 
-void WorkflowScheduler::startQueued(uint32_t j) {
+bool WorkflowScheduler::startQueued(uint32_t j) {
   JobState &st = jobs_[j];
   if (st.status != JobState::Active)
-    return;
+    return true;
   int64_t busy = 0;
   for (uint32_t i : st.instances) {
     InstanceState::Status s = instances_[i].status;
@@ -411,13 +417,28 @@ void WorkflowScheduler::startQueued(uint32_t j) {
       continue;
     if (st.maxParallel && busy >= *st.maxParallel)
       break;
+    if (maxBusy_ && busy_ >= *maxBusy_)
+      return false;
     ++busy;
     startInstance(i);
+  }
+  return true;
+}
+
+void WorkflowScheduler::startHeldBack() {
+  while (!heldBack_.empty() && (!maxBusy_ || busy_ < *maxBusy_)) {
+    uint32_t j = heldBack_.front();
+    if (!startQueued(j))
+      return; // still held back: it keeps its place
+    heldBack_.pop_front();
+    isHeldBack_[j] = 0;
   }
 }
 
 void WorkflowScheduler::startInstance(uint32_t i) {
   InstanceState &inst = instances_[i];
+  assert(inst.status == InstanceState::Queued && "only a queued instance starts");
+  ++busy_;
   markDirty(inst.job);
   if (inst.group && !inst.holdsGroup) {
     inst.status = InstanceState::Acquiring;

@@ -101,6 +101,11 @@ public:
   /// Decides everything that can be decided now.
   Work advance();
 
+  /// At most `n` instances of the workflow busy at once (acquiring a concurrency
+  /// group, waiting in one or running); the others stay queued, oldest job first.
+  /// Unset: no limit (max-parallel still applies per job).
+  void setMaxBusy(std::optional<int64_t> n) { maxBusy_ = n; }
+
   // --- facts ---
   /// An instance's job context ended with `report` ({"conclusion", "outputs",
   /// "reason"?, "error"?}); ignored if the instance already finished.
@@ -151,7 +156,11 @@ private:
   void enterJob(uint32_t job);
   void skipJob(uint32_t job, Reason reason);
   void failJob(uint32_t job, std::string error);
-  void startQueued(uint32_t job);
+  /// Starts the queued instances of `job` that max-parallel and the workflow's limit
+  /// allow; false when the limit stopped it with instances left.
+  bool startQueued(uint32_t job);
+  /// Starts queued instances of the jobs the limit held back, oldest first.
+  void startHeldBack();
   void startInstance(uint32_t instance);
   void finishInstance(uint32_t instance, Conclusion c, Reason reason, json outputs, bool reported,
                       std::string error = "");
@@ -174,6 +183,10 @@ private:
   std::unordered_map<std::string, JobReport> kept_; ///< instance id -> result carried into a re-run job
   std::deque<uint32_t> ready_;     ///< jobs whose needs may all be done
   std::deque<uint32_t> startable_; ///< jobs with queued instances that may start
+  std::deque<uint32_t> heldBack_;  ///< jobs with queued instances held back by maxBusy_
+  std::vector<uint8_t> isHeldBack_; ///< per job: in heldBack_
+  std::optional<int64_t> maxBusy_;
+  int64_t busy_ = 0; ///< instances acquiring, waiting or running
   std::vector<uint32_t> launches_; ///< instances granted their group, to launch
   Effects effects_;
   std::vector<uint32_t> wakes_;

@@ -33,6 +33,8 @@ void WorkflowScheduler::finishInstance(uint32_t i, Conclusion c, Reason reason, 
     return;
   bool wasRunning = inst.status == InstanceState::Running;
   bool wasHolding = inst.holdsGroup || inst.status == InstanceState::Waiting;
+  if (inst.status != InstanceState::Queued)
+    --busy_;
   inst.status = InstanceState::Done;
   inst.conclusion = c;
   inst.result = c == Conclusion::Failure && inst.continueOnError ? Conclusion::Success : c;

@@ -27,12 +27,14 @@ const char *kUsage =
     "  run FILE|DIR|PLAN.json [--event NAME] [--event-path PAYLOAD.json] [--provider sim|local|sandbox]\n"
     "      [--scenario S.json] [--virtual-time] [--input k=v]... [--var k=v]... [--secret k=v]...\n"
     "      [--secrets-file .env] [--platform LABEL=local|sandbox]... [--action-cache DIR]\n"
-    "      [--skip-missing-actions] [--sandbox-network] [--cancel-grace-ms N]\n"
+    "      [--skip-missing-actions] [--sandbox-network] [--cancel-grace-ms N] [-j|--jobs N]\n"
     "      [--actor LOGIN] [--repository OWNER/NAME] [--container-jobs refuse|host]\n"
     "      [--op-budget N] [--plain] [--quiet]\n"
     "                      run the workflows the event triggers and wait for the run's end;\n"
     "                      progress on stderr (live on a terminal, else one line per event;\n"
-    "                      --plain: line by line; --quiet: none), then a summary table\n"
+    "                      --plain: line by line; --quiet: none), then a summary table;\n"
+    "                      -j/--jobs: at most N jobs of a workflow at once, the others queued\n"
+    "                      (local, sandbox: default twice the number of cores; sim: no limit)\n"
     "  status [RUN]        the runs, or one run's jobs\n"
     "  logs RUN [--job J] [--step S] [--follow] [--no-fold]\n"
     "                      step logs (groups folded on a terminal); --follow streams them\n"
@@ -172,10 +174,17 @@ int main(int argc, char **argv) {
     return ExitOk;
   }
   if (command == "run") {
+    // -j N and -jN, as make has them: --jobs.
+    std::vector<std::string> jobsArgs;
+    for (int i = 2; i < argc; ++i)
+      if (std::strcmp(argv[i], "-j") == 0)
+        argv[i] = const_cast<char *>("--jobs");
+      else if (std::strncmp(argv[i], "-j", 2) == 0)
+        argv[i] = const_cast<char *>(jobsArgs.emplace_back("--jobs=" + std::string(argv[i] + 2)).c_str());
     Args a = parse(argc, argv,
                    {"--event", "--event-path", "--provider", "--scenario", "--input", "--var", "--secret", "--op-budget",
                     "--secrets-file", "--platform", "--action-cache", "--cancel-grace-ms", "--actor", "--repository",
-                    "--container-jobs"},
+                    "--container-jobs", "--jobs"},
                    {"--virtual-time", "--skip-missing-actions", "--sandbox-network", "--plain", "--quiet"});
     if (!a.error.empty())
       return usage(a.error);
@@ -251,6 +260,8 @@ int main(int argc, char **argv) {
         return usage("--cancel-grace-ms needs a positive number");
       cmd.cancelGraceMs = grace;
     }
+    if (a.value("--jobs") && !parseCount(a.value("--jobs"), cmd.maxJobs))
+      return usage("--jobs needs a positive number (at most that many jobs run at once)");
     bool local = cmd.provider == "local" || cmd.provider == "sandbox";
     if (!local && (a.value("--action-cache") || cmd.skipMissingActions || cmd.sandboxNetwork || !cmd.platforms.empty() ||
                    a.value("--container-jobs")))

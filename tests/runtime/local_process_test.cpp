@@ -20,8 +20,10 @@ std::string fileContaining(const fs::path &dir, const std::string &needle) {
   return "";
 }
 
-/// Processes whose command line contains `marker` (their pids in `pids`).
-int processesWith(const std::string &marker, std::vector<int> *pids = nullptr) {
+/// Processes of this test whose command line contains `marker` (their pids in `pids`):
+/// those working under `dir` (a step runs in its job's workspace, inside the test's
+/// repository), so that the same test running elsewhere on the machine is not counted.
+int processesWith(const std::string &marker, const std::string &dir, std::vector<int> *pids = nullptr) {
   int n = 0;
   for (const auto &e : fs::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();
@@ -31,11 +33,15 @@ int processesWith(const std::string &marker, std::vector<int> *pids = nullptr) {
     for (char &c : cmd)
       if (c == '\0')
         c = ' ';
-    if (cmd.find(marker) != std::string::npos && cmd.find("grep") == std::string::npos) {
-      ++n;
-      if (pids)
-        pids->push_back(std::stoi(name));
-    }
+    if (cmd.find(marker) == std::string::npos || cmd.find("grep") != std::string::npos)
+      continue;
+    std::error_code ec;
+    std::string cwd = fs::read_symlink(e.path() / "cwd", ec).string();
+    if (ec || cwd.compare(0, dir.size(), dir) != 0)
+      continue;
+    ++n;
+    if (pids)
+      pids->push_back(std::stoi(name));
   }
   return n;
 }
@@ -116,7 +122,7 @@ jobs:
   EXPECT_EQ(steps[0]["outcome"], "failure"); // a step timeout fails the step (not cancelled)
   EXPECT_EQ(steps[0]["conclusion"], "success");
   EXPECT_NE(steps[0]["error"].get<std::string>().find("timed out"), std::string::npos);
-  EXPECT_TRUE(waitFor([] { return processesWith("sleep 30") == 0; }, 5000)) << processesWith("sleep 30");
+  EXPECT_TRUE(waitFor([&] { return processesWith("sleep 30", r.dir()) == 0; }, 5000)) << processesWith("sleep 30", r.dir());
 }
 
 TEST(LocalProcess, CancelKillsTheTreeAndRunsAlwaysSteps) {
@@ -138,10 +144,10 @@ jobs:
   std::string cmd = "cd " + quote(r.dir()) + " && " + quote(bin) + " run c.yml --provider local --cancel-grace-ms 500 --store " +
                     quote(r.store()) + " > run.out 2>&1 &";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 312.5") > 0; }, 20000));
+  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 312.5", r.dir()) > 0; }, 20000));
   Output c = r.exec("cancel 1");
   EXPECT_TRUE(waitFor([&] { return r.sql("SELECT 1 FROM ci_runs WHERE status = 'completed'").size() == 1; }, 20000)) << c.text;
-  EXPECT_TRUE(waitFor([] { return processesWith("sleep 31") == 0; }, 5000));
+  EXPECT_TRUE(waitFor([&] { return processesWith("sleep 31", r.dir()) == 0; }, 5000));
   nlohmann::json steps = r.sql("SELECT outcome FROM exec_steps WHERE instance = 'long' ORDER BY step_index");
   ASSERT_EQ(steps.size(), 3u) << steps.dump();
   EXPECT_EQ(steps[0]["outcome"], "cancelled");
@@ -154,26 +160,30 @@ jobs:
   EXPECT_EQ(jobConclusion(doc, "long"), "cancelled") << status.text;
 }
 
-TEST(LocalProcess, ADeadSupervisorFailsItsJobWithAReason) {
+TEST(LocalProcess, ADeadSupervisorFailsItsJobWithAReasonAndTakesItsStepsWithIt) {
   Repo r;
   r.write("d.yml", R"Y(on: push
 jobs:
   doomed:
     runs-on: ubuntu-latest
     steps:
-      - run: sleep 331.5
+      - run: |
+          sleep 331.5 &
+          sleep 331.5
 )Y");
   r.commit();
   std::string bin = (testutil::binDir() / "ci-exec").string();
   std::string cmd = "cd " + quote(r.dir()) + " && CI_EXEC_HEARTBEAT_STALE_MS=1500 " + quote(bin) +
                     " run d.yml --provider local --store " + quote(r.store()) + " > run.out 2>&1 &";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  ASSERT_TRUE(waitFor([] { return processesWith("sleep 331.5") > 0; }, 20000));
+  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 331.5", r.dir()) > 0; }, 20000));
   nlohmann::json job = r.sql("SELECT pid FROM exec_jobs");
   ASSERT_EQ(job.size(), 1u);
   ASSERT_EQ(std::system(("kill -9 " + std::to_string(job[0]["pid"].get<int>())).c_str()), 0);
-  std::vector<int> orphans; // the step of a dead supervisor is nobody's to stop
-  processesWith("sleep 331.5", &orphans);
+  // The supervisor's group watcher stops the steps of a supervisor that died.
+  EXPECT_TRUE(waitFor([&] { return processesWith("sleep 331.5", r.dir()) == 0; }, 5000));
+  std::vector<int> orphans;
+  processesWith("sleep 331.5", r.dir(), &orphans);
   for (int pid : orphans)
     ::kill(pid, SIGKILL);
   ASSERT_TRUE(waitFor([&] { return r.sql("SELECT 1 FROM ci_runs WHERE status = 'completed'").size() == 1; }, 20000));
@@ -205,11 +215,11 @@ env:
   std::string cmd = "cd " + quote(r.dir()) + " && (" + quote(bin) + " run k.yml --provider local --store " + quote(r.store()) +
                     " > run.out 2>&1 & echo $! > ci-exec.pid)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  ASSERT_TRUE(waitFor([] { return processesWith("sleep 2.25") > 0; }, 20000));
+  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 2.25", r.dir()) > 0; }, 20000));
   std::string pid = testutil::readFile(fs::path(r.dir()) / "ci-exec.pid");
   ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0);
   // The job finishes while no ci-exec runs; its completion waits in the store.
-  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 2.25") == 0; }, 10000));
+  ASSERT_TRUE(waitFor([&] { return processesWith("sleep 2.25", r.dir()) == 0; }, 10000));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   Output resumed = r.exec("resume");
   EXPECT_EQ(resumed.exit, 0) << resumed.text;

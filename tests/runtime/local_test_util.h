@@ -86,7 +86,8 @@ public:
   }
   /// SQL over the store (sqlite3's -json output).
   nlohmann::json sql(const std::string &query) const {
-    Output o = sh("sqlite3 -json " + quote(store()) + " " + quote(query));
+    // A busy timeout: a query that meets a supervisor's write waits instead of failing.
+    Output o = sh("sqlite3 -json -cmd '.timeout 10000' " + quote(store()) + " " + quote(query));
     nlohmann::json j = nlohmann::json::parse(o.text.empty() ? "[]" : o.text, nullptr, false);
     return j.is_discarded() ? nlohmann::json::array() : j;
   }
