@@ -38,11 +38,11 @@ ir::PlanValue minutesValue(const std::optional<ir::TemplateToken> &t, double dfl
   if (!t)
     return ir::PlanValue::of(ir::Value::number(dflt));
   if (auto v = evaluateClosed(*t, known)) {
-    // Fractions are kept (0.5 is 30 s): the runtimes honour them, so a sub-minute
-    // timeout can be exercised locally.
+    // GitHub truncates timeout-minutes to whole minutes (gha-semantics §1.5); a plan
+    // written by other means may hold fractions, which the runtimes honour.
     double n = v->toNumber();
     if (std::isfinite(n))
-      return ir::PlanValue::of(ir::Value::number(n));
+      return ir::PlanValue::of(ir::Value::number(std::trunc(n)));
     return ir::PlanValue::of(std::move(*v));
   }
   return ir::PlanValue::expr(t->str.raw);

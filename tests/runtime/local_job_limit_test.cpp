@@ -96,7 +96,9 @@ TEST(LocalJobLimit, JobsOptionIsValidated) {
 }
 
 TEST(LocalJobLimit, AJobTimeoutInFractionalMinutesCountsFromTheJobsStart) {
-  // timeout-minutes accepts numbers (0.02 minutes: 1.2 s); `queued` waits behind `first`
+  // GitHub truncates timeout-minutes to whole minutes, and so does the compiler; a plan
+  // may hold fractions, which the runtime honours: the plan below is the compiled
+  // workflow with 0.02 minutes (1.2 s) for two jobs. `queued` waits behind `first`
   // longer than its timeout, yet it finishes because its clock starts when it runs;
   // `stuck` exceeds its own and is cancelled with its process tree.
   Repo r;
@@ -108,21 +110,34 @@ jobs:
       - run: sleep 2
   queued:
     runs-on: ubuntu-latest
-    timeout-minutes: 0.02
+    timeout-minutes: 1
     steps:
       - run: sleep 0.1
   stuck:
     needs: queued
     runs-on: ubuntu-latest
-    timeout-minutes: 0.02
+    timeout-minutes: 1
     steps:
       - run: sleep 321.5
       - if: always()
         run: echo after-timeout
 )Y");
   r.commit();
+  Output compiled = sh("cd " + quote(r.dir()) + " && " + quote((testutil::binDir() / "ci-compile").string()) +
+                       " t.yml --emit=plan");
+  ASSERT_EQ(compiled.exit, 0) << compiled.text;
+  nlohmann::json plan = nlohmann::json::parse(compiled.text, nullptr, false);
+  ASSERT_FALSE(plan.is_discarded()) << compiled.text;
+  int rewritten = 0;
+  for (auto &job : plan["workflows"][0]["jobs"])
+    if (job["timeout_minutes"] == 1) {
+      job["timeout_minutes"] = 0.02;
+      ++rewritten;
+    }
+  ASSERT_EQ(rewritten, 2) << plan.dump(1);
+  r.write("t.plan.json", plan.dump());
   auto start = std::chrono::steady_clock::now();
-  nlohmann::json doc = r.run("t.yml", "--jobs 1 --cancel-grace-ms 200");
+  nlohmann::json doc = r.run("t.plan.json", "--jobs 1 --cancel-grace-ms 200");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(secs, 30);
   EXPECT_EQ(jobConclusion(doc, "first"), "success") << doc.dump(2);
