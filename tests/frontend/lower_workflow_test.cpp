@@ -290,10 +290,20 @@ TEST(LowerWorkflow, ExpressionErrorsPointIntoTheValue) {
 }
 
 // `${{ }}` where GitHub allows none: workflow name, mapping keys, jobs.
+// Where the schema gives no context, GitHub parses the value with none: each named
+// value is an error, a lone string literal folds to its text, anything else is
+// not allowed.
 TEST(LowerWorkflow, ExpressionsWhereNoneAreAllowed) {
-  auto c = compile("name: n ${{ github.ref }}\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${{ x }}\n");
-  EXPECT_EQ(c->summary(), "1:7: A template expression is not allowed in this context [expression-not-allowed]\n"
-                          "7:15: A template expression is not allowed in this context [expression-not-allowed]\n");
+  auto c = compile("name: n ${{ github.ref }}\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+                   "      - uses: ${{ x }}\n      - run: a\n        shell: ${{ 'sh {0}' }}\n"
+                   "      - run: b\n        shell: ${{ format('sh') }}\n");
+  EXPECT_EQ(c->summary(),
+            "1:13: Unrecognized named-value: 'github'. Located at position 1 within expression: github.ref [expression]\n"
+            "7:19: Unrecognized named-value: 'x'. Located at position 1 within expression: x [expression]\n"
+            "11:20: A template expression is not allowed in this context [expression-not-allowed]\n");
+  ASSERT_EQ(c->wf.jobs[0].steps.size(), 3u);
+  ASSERT_TRUE(c->wf.jobs[0].steps[1].shell);
+  EXPECT_EQ(c->wf.jobs[0].steps[1].shell->value, "sh {0}");
 }
 
 // Expressions are parsed with the contexts GitHub's schema allows at each key.
