@@ -240,14 +240,20 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
   j.range = n->range;
   if (!cx.expectMapping(n, "a job mapping"))
     return j;
-  bool hasUses = false, hasRunsOn = false, hasSteps = false;
+  // As GitHub's parser reads the schema's one-of (job-factory | workflow-job): the
+  // first key that only one of the two allows decides, and the keys of the other
+  // kind are then unexpected (`uses:` then `runs-on:` is a call with a stray runs-on).
+  j.kind = ir::JobKind::Normal;
   for (const YamlEntry &e : n->entries) {
-    llvm::StringRef k = e.key->value;
-    hasUses |= k == "uses";
-    hasRunsOn |= k == "runs-on";
-    hasSteps |= k == "steps";
+    llvm::StringRef k = e.key->isScalar() ? e.key->value : "";
+    bool inCall = llvm::is_contained(kCallJobKeys, k);
+    bool inNormal = llvm::is_contained(kNormalJobKeys, k);
+    if (inCall != inNormal) {
+      if (inCall)
+        j.kind = ir::JobKind::ReusableCall;
+      break;
+    }
   }
-  j.kind = hasUses && !hasRunsOn && !hasSteps ? ir::JobKind::ReusableCall : ir::JobKind::Normal;
   bool call = j.kind == ir::JobKind::ReusableCall;
   llvm::ArrayRef<llvm::StringRef> allowed =
       call ? llvm::ArrayRef<llvm::StringRef>(kCallJobKeys) : kNormalJobKeys;
@@ -311,8 +317,10 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
       lowerCallSecrets(cx, v, j);
     }
   }
-  if (!call && !hasRunsOn)
+  if (!call && !n->get("runs-on"))
     cx.missingKey(n, "runs-on");
+  if (call && !n->get("uses"))
+    cx.missingKey(n, "uses");
   return j;
 }
 

@@ -325,3 +325,19 @@ jobs:
   EXPECT_NE(s.find("8:9: Unrecognized function: 'hashFiles'"), std::string::npos) << s;
   EXPECT_EQ(c->diags.errorCount(), 2u) << s;
 }
+
+// A job is a reusable-workflow call or a normal job by the first key only one of
+// the two allows (GitHub's one-of): the other kind's keys are then unexpected.
+TEST(LowerWorkflow, FirstDistinguishingKeyDecidesTheJobKind) {
+  auto c = compile("on: push\njobs:\n  a:\n    uses: o/r/.github/workflows/w.yml@v1\n    runs-on: x\n"
+                   "  b:\n    runs-on: x\n    uses: o/r/.github/workflows/w.yml@v1\n    steps: [{run: a}]\n"
+                   "  c:\n    with: {k: v}\n    runs-on: x\n");
+  EXPECT_EQ(c->summary(), "5:5: Unexpected value 'runs-on' [unknown-key]\n"
+                          "8:5: Unexpected value 'uses' [unknown-key]\n"
+                          "11:5: Required property is missing: uses [missing-key]\n"
+                          "12:5: Unexpected value 'runs-on' [unknown-key]\n");
+  ASSERT_EQ(c->wf.jobs.size(), 3u);
+  EXPECT_EQ(c->wf.jobs[0].kind, ir::JobKind::ReusableCall);
+  EXPECT_EQ(c->wf.jobs[1].kind, ir::JobKind::Normal);
+  EXPECT_EQ(c->wf.jobs[2].kind, ir::JobKind::ReusableCall);
+}
