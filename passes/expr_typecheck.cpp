@@ -8,6 +8,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
+#include <functional>
 
 namespace passes {
 
@@ -258,21 +259,35 @@ private:
       report(e, ir::DiagKind::ExprArgCount, sig->name, range, args.size());
       return ir::anyType();
     }
-    auto argType = [&](const std::string &msg) { report(e, ir::DiagKind::ExprArgType, msg); };
+    // At the offending argument (where actionlint reports "not assignable" too).
+    auto argType = [&](const Expr &arg, const std::string &msg) {
+      report(arg, ir::DiagKind::ExprArgType, msg);
+      // The whole argument: from its leftmost token to the end of its rightmost.
+      uint32_t b = arg.pos, end = arg.pos + arg.len;
+      std::function<void(const Expr &)> span = [&](const Expr &x) {
+        b = std::min(b, x.pos);
+        end = std::max(end, x.pos + x.len);
+        for (const auto &a : x.args)
+          span(*a);
+      };
+      span(arg);
+      diags.back().pos = b;
+      diags.back().len = end - b;
+    };
     switch (ir::lookupBuiltin(name)) {
     case ir::BuiltinFunction::Contains:
       if (args[0]->kind == Kind::Object || args[0]->kind == Kind::Map)
-        argType("contains() searches a string or an array; on " + args[0]->str() +
+        argType(*e.args[0], "contains() searches a string or an array; on " + args[0]->str() +
                 " it is always false");
       else if (isCollection(args[1]) && args[0]->isPrimitive())
-        argType("contains() looks for a primitive inside a string; with " + args[1]->str() +
+        argType(*e.args[1], "contains() looks for a primitive inside a string; with " + args[1]->str() +
                 " as the item it is always false");
       return ir::boolType();
     case ir::BuiltinFunction::StartsWith:
     case ir::BuiltinFunction::EndsWith:
       for (size_t i = 0; i < 2; ++i)
         if (isCollection(args[i]))
-          argType(sig->name + "() compares strings; with " + args[i]->str() +
+          argType(*e.args[i], sig->name + "() compares strings; with " + args[i]->str() +
                   " as argument " + std::to_string(i + 1) + " it is always false");
       return ir::boolType();
     case ir::BuiltinFunction::Format: {
@@ -282,14 +297,14 @@ private:
         if (!ir::formatString(e.args[0]->text, dummy, SIZE_MAX, out, err))
           report(e, ir::DiagKind::ExprBadLiteral, err); // at the call, like actionlint
       } else if (isCollection(args[0])) {
-        argType("format() takes a string; " + args[0]->str() + " formats as '" +
+        argType(*e.args[0], "format() takes a string; " + args[0]->str() + " formats as '" +
                 (args[0]->kind == Kind::Array ? "Array" : "Object") + "'");
       }
       return ir::stringType();
     }
     case ir::BuiltinFunction::Join:
       if (args[0]->kind == Kind::Object || args[0]->kind == Kind::Map)
-        argType("join() takes an array or a string; with " + args[0]->str() + " it is always ''");
+        argType(*e.args[0], "join() takes an array or a string; with " + args[0]->str() + " it is always ''");
       return ir::stringType();
     case ir::BuiltinFunction::ToJSON:
       return ir::stringType();
@@ -310,7 +325,7 @@ private:
         return ir::typeOfValue(v);
       }
       if (isCollection(args[0]))
-        argType("fromJSON() parses a string; " + args[0]->str() + " reads as '" +
+        argType(*e.args[0], "fromJSON() parses a string; " + args[0]->str() + " reads as '" +
                 (args[0]->kind == Kind::Array ? "Array" : "Object") + "', which is not JSON");
       return ir::anyType();
     }
@@ -331,7 +346,7 @@ private:
     if (name.equals_insensitive("hashFiles")) {
       for (size_t i = 0; i < args.size(); ++i)
         if (isCollection(args[i]))
-          argType("hashFiles() takes glob patterns (strings); argument " + std::to_string(i + 1) +
+          argType(*e.args[i], "hashFiles() takes glob patterns (strings); argument " + std::to_string(i + 1) +
                   " is " + args[i]->str());
       return ir::stringType();
     }

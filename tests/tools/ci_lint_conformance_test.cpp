@@ -4,8 +4,8 @@
 // The issue's thresholds (ok >= 95% clean files, >= 90% expected diagnostics
 // matched, <= 10% extra) are enforced by default for ok/ and projects/, which
 // reach them, and the extra-diagnostics threshold for every folder; the share
-// matched in err/ (90.3% today) and examples/ (89.0%) is held at floors just
-// under what ci-lint reaches (a regression guard, raised as checks land). With
+// matched in err/ (90.3% today) and examples/ (90.8%) is held at floors of 90%,
+// just under what ci-lint reaches (a regression guard, raised as checks land). With
 // CI_LINT_CONFORMANCE_STRICT=1 every folder must meet the issue's thresholds.
 // CI_LINT_CONFORMANCE_VERBOSE=1 prints each missed and extra diagnostic.
 #include "test_util.h"
@@ -36,7 +36,7 @@ struct Thresholds {
 constexpr Thresholds kIssueThresholds{0.95, 0.90, 0.10};
 // Floors for the folders that do not reach the issue's thresholds yet.
 constexpr Thresholds kErrFloors{0.95, 0.90, 0.10};
-constexpr Thresholds kExampleFloors{0.95, 0.88, 0.10};
+constexpr Thresholds kExampleFloors{0.95, 0.90, 0.10};
 
 bool verbose() {
   const char *v = std::getenv("CI_LINT_CONFORMANCE_VERBOSE");
