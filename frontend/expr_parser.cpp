@@ -47,6 +47,13 @@ public:
     return e;
   }
   ExprError error;
+  /// Named values this key does not allow, in source order.
+  std::vector<const LexToken *> unknownNamed;
+  /// The error for one of `unknownNamed`.
+  ExprError unknownNamedError(const LexToken &t) const {
+    return ExprError{ExprError::Kind::Parsing, "Unrecognized named-value: '" + lexeme(t) + "'",
+                     static_cast<int64_t>(t.pos)};
+  }
   size_t tokenCount() const { return toks_.size(); }
   /// How many parentheses directly wrap each node (GitHub counts them as depth).
   llvm::DenseMap<const Expr *, unsigned> groups;
@@ -281,8 +288,10 @@ private:
       return e;
     }
     case TokenKind::NamedValue: {
+      // Not fatal: parsing goes on so that every misplaced context is reported
+      // (the first one is the error GitHub's parser stops at).
       if (!contextAllowed(slice(t)))
-        failAt(t, "Unrecognized named-value");
+        unknownNamed.push_back(&t);
       auto e = node(ExprOp::Context, t);
       e->text.assign(src_.data() + t.pos, t.len);
       postfixAllowed_ = true;
@@ -401,9 +410,21 @@ ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts)
   if (toks.empty())
     return out;
   Parser p(source, toks, opts);
+  bool failed = false;
   try {
     out.ast = p.parseAll();
   } catch (const ParseFailure &) {
+    failed = true;
+  }
+  if (!p.unknownNamed.empty()) {
+    // The parser met these before any later failure: the first is the error.
+    out.ast.reset();
+    out.error = p.unknownNamedError(*p.unknownNamed.front());
+    for (size_t i = 1; i < p.unknownNamed.size(); ++i)
+      out.moreErrors.push_back(p.unknownNamedError(*p.unknownNamed[i]));
+    return out;
+  }
+  if (failed) {
     out.ast.reset();
     out.error = p.error;
     return out;

@@ -41,6 +41,9 @@ struct ExprParseOptions {
 struct ParsedExpr {
   ir::ExprPtr ast;                    ///< null for an empty expression or on error
   std::optional<ir::ExprError> error; ///< first error
+  /// Further "Unrecognized named-value" errors after the first (every context the
+  /// key does not allow is reported, not only the first).
+  std::vector<ir::ExprError> moreErrors;
 };
 
 ParsedExpr parseExpression(llvm::StringRef source, const ExprParseOptions &opts = {});

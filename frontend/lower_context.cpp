@@ -84,12 +84,36 @@ std::string joinList(llvm::ArrayRef<llvm::StringRef> items) {
   return s;
 }
 
-bool LowerContext::rejectExpression(const YamlNode *n) {
-  if (n && n->isScalar() && hasExpressionMarker(n->value)) {
-    diags.report(ir::DiagKind::SchemaExprNotAllowed, n->range);
+bool LowerContext::rejectExpression(const YamlNode *n, std::string *folded) {
+  if (!n || !n->isScalar() || !hasExpressionMarker(n->value))
+    return false;
+  // GitHub parses the value with no context: each named value is an error, a lone
+  // string literal folds to plain text (`${{ 'bash' }}` is `bash`), and any other
+  // expression is not allowed here.
+  std::vector<TemplateError> errors;
+  ir::Template t = parseTemplate(n->value, exprOptionsFor("no-context"), errors);
+  if (!errors.empty()) {
+    for (const auto &e : errors)
+      diags.add(e.kind, scalarValueRange(sm, *n, e.offset, e.length), e.message).valueRange =
+          n->range;
     return true;
   }
-  return false;
+  if (t.isSingleExpression() && t.parts[0].ast && t.parts[0].ast->op == ir::ExprOp::String) {
+    if (folded)
+      *folded = t.parts[0].ast->text;
+    return false;
+  }
+  // Point at the first expression's body; the whole value, where GitHub's parser
+  // reports it, is the value range.
+  ir::SourceRange r = n->range;
+  for (const auto &p : t.parts)
+    if (p.isExpr) {
+      r = scalarValueRange(sm, *n, p.offset, std::max<size_t>(1, p.text.size()));
+      break;
+    }
+  auto &d = diags.report(ir::DiagKind::SchemaExprNotAllowed, r);
+  d.valueRange = n->range;
+  return true;
 }
 
 static void reportShape(LowerContext &cx, const YamlNode *n, llvm::StringRef what) {
@@ -166,8 +190,9 @@ ir::LocatedString LowerContext::key(const YamlEntry &e, bool allowExpression) {
   s.range = e.key->range;
   if (e.key->isScalar()) {
     s.value = e.key->value.str();
-    if (!allowExpression)
-      rejectExpression(e.key);
+    std::string folded;
+    if (!allowExpression && !rejectExpression(e.key, &folded) && hasExpressionMarker(s.value))
+      s.value = folded;
   } else {
     reportShape(*this, e.key, "a string key");
   }
@@ -187,8 +212,11 @@ static std::string scalarText(const YamlNode *n) {
 }
 
 std::optional<ir::LocatedString> LowerContext::literal(const YamlNode *n, llvm::StringRef what) {
-  if (!expectScalar(n, what) || rejectExpression(n))
+  std::string folded;
+  if (!expectScalar(n, what) || rejectExpression(n, &folded))
     return std::nullopt;
+  if (!folded.empty() || (n->isString() && hasExpressionMarker(n->value)))
+    return ir::LocatedString{folded, n->range};
   return ir::LocatedString{scalarText(n), n->range};
 }
 
@@ -366,11 +394,16 @@ LowerContext::stringMap(const YamlNode *n, llvm::StringRef definition, llvm::Str
       out.push_back({ir::LocatedString{"", n->range}, std::move(*t)});
     return out;
   }
+  if (n && n->isNull()) // GitHub: a mapping is expected, `Unexpected value ''`
+    diags.report(ir::DiagKind::SchemaInvalidValue, n->range, "").note({}, "expected " + what.str());
   if (!n || n->isNull() || !expectMapping(n, what))
     return out;
   out.reserve(n->entries.size());
   for (const YamlEntry &e : n->entries) {
     ir::LocatedString k = key(e, /*allowExpression=*/true);
+    // A `${{ }}` key is evaluated with the map's contexts: check it like a value.
+    if (e.key->isScalar() && e.key->isString() && hasExpressionMarker(e.key->value))
+      (void)parseScalarTemplate(e.key, e.key->value, definition, false);
     if (auto t = templ(e.value, definition, "a string"))
       out.push_back({std::move(k), std::move(*t)});
   }

@@ -78,8 +78,11 @@ public:
   void invalidValue(const YamlNode *n, llvm::ArrayRef<llvm::StringRef> allowed,
                     llvm::StringRef what);
   void missingKey(const YamlNode *mapping, llvm::StringRef key);
-  /// Reports `${{ }}` in a value or key that takes none; true if reported.
-  bool rejectExpression(const YamlNode *n);
+  /// Reports `${{ }}` in a value or key that takes no context, as GitHub does: the
+  /// value is parsed with no context (each named value is an error), a lone string
+  /// literal folds to its text (`${{ 'bash' }}` is `bash`, stored in `*folded`),
+  /// and any other expression is not allowed. True if reported.
+  bool rejectExpression(const YamlNode *n, std::string *folded = nullptr);
 
   // --- conversions ---
 

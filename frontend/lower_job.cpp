@@ -64,8 +64,10 @@ std::optional<ir::TemplateToken> lowerContainer(LowerContext &cx, const YamlNode
         if (c.key->value != "username" && c.key->value != "password")
           cx.unknownKey(c, {"username", "password"}, "credentials");
     } else if (k == "env") {
-      if (!e.value->isNull() && !e.value->isScalar())
-        cx.expectMapping(e.value, "a mapping of variable names to strings");
+      // A mapping or one `${{ }}` expression.
+      if (!e.value->isScalar() || !hasExpressionMarker(e.value->value))
+        if (!cx.expectMapping(e.value, "a mapping of variable names to strings"))
+          continue;
       if (e.value->isMapping()) {
         // Variable names may be expressions, as in job and step env.
         ir::TemplateToken env;
@@ -139,6 +141,28 @@ std::optional<ir::TemplateToken> lowerEnvironment(LowerContext &cx, const YamlNo
   }
   if (!haveName)
     cx.missingKey(n, "name");
+  return t;
+}
+
+// snapshot (custom images): an image name, or {image-name, version, if}; only `if`
+// takes expressions (schema definition `snapshot-if`).
+std::optional<ir::TemplateToken> lowerSnapshot(LowerContext &cx, const YamlNode *n) {
+  if (n->isScalar())
+    return cx.token(n, "job-snapshot", true);
+  if (!cx.expectMapping(n, "an image name or {image-name, version, if}"))
+    return std::nullopt;
+  ir::TemplateToken t;
+  t.kind = ir::TemplateToken::Kind::Mapping;
+  t.range = n->range;
+  for (const YamlEntry &e : n->entries) {
+    llvm::StringRef k = e.key->value;
+    if (k == "if")
+      t.entries.push_back({cx.key(e), cx.token(e.value, "snapshot-if", true)});
+    else if (k == "image-name" || k == "version")
+      t.entries.push_back({cx.key(e), cx.token(e.value, "job-snapshot", true)});
+    else
+      cx.unknownKey(e, {"image-name", "version", "if"}, "snapshot");
+  }
   return t;
 }
 
@@ -217,14 +241,20 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
   j.range = n->range;
   if (!cx.expectMapping(n, "a job mapping"))
     return j;
-  bool hasUses = false, hasRunsOn = false, hasSteps = false;
+  // As GitHub's parser reads the schema's one-of (job-factory | workflow-job): the
+  // first key that only one of the two allows decides, and the keys of the other
+  // kind are then unexpected (`uses:` then `runs-on:` is a call with a stray runs-on).
+  j.kind = ir::JobKind::Normal;
   for (const YamlEntry &e : n->entries) {
-    llvm::StringRef k = e.key->value;
-    hasUses |= k == "uses";
-    hasRunsOn |= k == "runs-on";
-    hasSteps |= k == "steps";
+    llvm::StringRef k = e.key->isScalar() ? e.key->value : "";
+    bool inCall = llvm::is_contained(kCallJobKeys, k);
+    bool inNormal = llvm::is_contained(kNormalJobKeys, k);
+    if (inCall != inNormal) {
+      if (inCall)
+        j.kind = ir::JobKind::ReusableCall;
+      break;
+    }
   }
-  j.kind = hasUses && !hasRunsOn && !hasSteps ? ir::JobKind::ReusableCall : ir::JobKind::Normal;
   bool call = j.kind == ir::JobKind::ReusableCall;
   llvm::ArrayRef<llvm::StringRef> allowed =
       call ? llvm::ArrayRef<llvm::StringRef>(kCallJobKeys) : kNormalJobKeys;
@@ -252,6 +282,9 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
     } else if (k == "defaults") {
       j.defaults = lowerDefaults(cx, v, true);
     } else if (k == "steps") {
+      if (v->isNull()) // GitHub: a sequence is expected, `Unexpected value ''`
+        cx.diags.report(ir::DiagKind::SchemaInvalidValue, v->range, "")
+            .note({}, "expected a sequence of steps");
       j.steps = lowerSteps(cx, v, opts);
     } else if (k == "timeout-minutes") {
       j.timeoutMinutes = cx.numberOrExpr(v, "job-timeout-minutes");
@@ -270,7 +303,7 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
     } else if (k == "concurrency") {
       j.concurrency = lowerConcurrency(cx, v, "job-concurrency");
     } else if (k == "snapshot") {
-      j.snapshot = cx.token(v, "job-snapshot", true);
+      j.snapshot = lowerSnapshot(cx, v);
     } else if (k == "uses") {
       if (auto u = cx.literal(v, "a reusable workflow reference")) {
         if (!isReusableRef(u->value))
@@ -285,8 +318,10 @@ ir::Job lowerJob(LowerContext &cx, const YamlEntry &entry, const LowerOptions &o
       lowerCallSecrets(cx, v, j);
     }
   }
-  if (!call && !hasRunsOn)
+  if (!call && !n->get("runs-on"))
     cx.missingKey(n, "runs-on");
+  if (call && !n->get("uses"))
+    cx.missingKey(n, "uses");
   return j;
 }
 

@@ -85,6 +85,9 @@ static void addExpression(ir::Template &t, llvm::StringRef body, uint32_t bodyOf
                           ? ir::DiagKind::ExprTooDeep
                           : ir::DiagKind::ExprSyntax,
                       err.describe(expr), off, 1});
+    for (const ir::ExprError &more : parsed.moreErrors)
+      errors.push_back({ir::DiagKind::ExprSyntax, more.describe(expr),
+                        part.offset + static_cast<uint32_t>(more.pos), 1});
   } else {
     part.ast = std::shared_ptr<const ir::Expr>(parsed.ast.release(), std::default_delete<ir::Expr>(),
                                                ControlBlockAllocator<ir::Expr>());

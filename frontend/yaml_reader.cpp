@@ -313,6 +313,18 @@ bool Reader::handle(const yaml_event_t &ev) {
     ir::SourceRange r = rangeOf(ev.start_mark, ev.end_mark);
     auto it = anchors_.find(name);
     if (it == anchors_.end()) {
+      // An alias inside the node its anchor names (`a: &x {b: *x}`) would make a
+      // cycle: reported, read as null, and reading goes on.
+      for (unsigned i = 0; i < depth_; ++i)
+        if (stack_[i].node->anchor == name) {
+          const ir::SourceRange &a = stack_[i].node->range;
+          diags_.report(ir::DiagKind::YamlRecursiveAlias, r, name, a.line, a.col);
+          YamlNode *n = doc_->newNode();
+          n->kind = NodeKind::Scalar;
+          n->type = ScalarType::Null;
+          n->range = r;
+          return addChild(n, 1);
+        }
       diags_.report(ir::DiagKind::YamlUnknownAlias, r, name);
       return false;
     }

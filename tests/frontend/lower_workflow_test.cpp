@@ -290,10 +290,20 @@ TEST(LowerWorkflow, ExpressionErrorsPointIntoTheValue) {
 }
 
 // `${{ }}` where GitHub allows none: workflow name, mapping keys, jobs.
+// Where the schema gives no context, GitHub parses the value with none: each named
+// value is an error, a lone string literal folds to its text, anything else is
+// not allowed.
 TEST(LowerWorkflow, ExpressionsWhereNoneAreAllowed) {
-  auto c = compile("name: n ${{ github.ref }}\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${{ x }}\n");
-  EXPECT_EQ(c->summary(), "1:7: A template expression is not allowed in this context [expression-not-allowed]\n"
-                          "7:15: A template expression is not allowed in this context [expression-not-allowed]\n");
+  auto c = compile("name: n ${{ github.ref }}\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+                   "      - uses: ${{ x }}\n      - run: a\n        shell: ${{ 'sh {0}' }}\n"
+                   "      - run: b\n        shell: ${{ format('sh') }}\n");
+  EXPECT_EQ(c->summary(),
+            "1:13: Unrecognized named-value: 'github'. Located at position 1 within expression: github.ref [expression]\n"
+            "7:19: Unrecognized named-value: 'x'. Located at position 1 within expression: x [expression]\n"
+            "11:20: A template expression is not allowed in this context [expression-not-allowed]\n");
+  ASSERT_EQ(c->wf.jobs[0].steps.size(), 3u);
+  ASSERT_TRUE(c->wf.jobs[0].steps[1].shell);
+  EXPECT_EQ(c->wf.jobs[0].steps[1].shell->value, "sh {0}");
 }
 
 // Expressions are parsed with the contexts GitHub's schema allows at each key.
@@ -314,4 +324,20 @@ jobs:
   EXPECT_NE(s.find("2:18: Unrecognized named-value: 'secrets'"), std::string::npos) << s;
   EXPECT_NE(s.find("8:9: Unrecognized function: 'hashFiles'"), std::string::npos) << s;
   EXPECT_EQ(c->diags.errorCount(), 2u) << s;
+}
+
+// A job is a reusable-workflow call or a normal job by the first key only one of
+// the two allows (GitHub's one-of): the other kind's keys are then unexpected.
+TEST(LowerWorkflow, FirstDistinguishingKeyDecidesTheJobKind) {
+  auto c = compile("on: push\njobs:\n  a:\n    uses: o/r/.github/workflows/w.yml@v1\n    runs-on: x\n"
+                   "  b:\n    runs-on: x\n    uses: o/r/.github/workflows/w.yml@v1\n    steps: [{run: a}]\n"
+                   "  c:\n    with: {k: v}\n    runs-on: x\n");
+  EXPECT_EQ(c->summary(), "5:5: Unexpected value 'runs-on' [unknown-key]\n"
+                          "8:5: Unexpected value 'uses' [unknown-key]\n"
+                          "11:5: Required property is missing: uses [missing-key]\n"
+                          "12:5: Unexpected value 'runs-on' [unknown-key]\n");
+  ASSERT_EQ(c->wf.jobs.size(), 3u);
+  EXPECT_EQ(c->wf.jobs[0].kind, ir::JobKind::ReusableCall);
+  EXPECT_EQ(c->wf.jobs[1].kind, ir::JobKind::Normal);
+  EXPECT_EQ(c->wf.jobs[2].kind, ir::JobKind::ReusableCall);
 }

@@ -80,6 +80,22 @@ TEST(YamlReader, AliasesResolve) {
   EXPECT_EQ(p->doc->root->get("a"), p->doc->root->get("b"));
 }
 
+// An alias used inside the node its own anchor names is reported (each one) and read
+// as null; reading goes on.
+TEST(YamlReader, RecursiveAliasesAreReportedAndReadAsNull) {
+  auto p = parse("a: &x\n  k: *x\n  l: [*x]\nb: 1\n");
+  ASSERT_EQ(p->diags.errorCount(), 2u);
+  const auto &d = p->diags.diagnostics()[0];
+  EXPECT_EQ(d.kind, ir::DiagKind::YamlRecursiveAlias);
+  EXPECT_EQ(d.range.line, 2u);
+  EXPECT_EQ(d.range.col, 6u);
+  EXPECT_EQ(d.message, "recursive alias \"*x\": it is used inside the node its anchor names "
+                       "(declared at line 1, column 4)");
+  ASSERT_NE(p->doc->root, nullptr);
+  EXPECT_TRUE(p->doc->root->get("a")->get("k")->isNull());
+  EXPECT_NE(p->doc->root->get("b"), nullptr);
+}
+
 // A billion-laughs document stops at the expansion budget with a diagnostic.
 TEST(YamlReader, AliasBombIsBounded) {
   std::string s = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
