@@ -443,6 +443,12 @@ StepBody JobRunner::runProcess(std::vector<std::string> argv, const EnvMap &step
     ps.env.push_back(k + "=" + v);
   ps.cwd = cwd;
   ps.cancelGraceMs = desc_.value("cancel_grace_ms", int64_t(7500));
+  if (deadlineMs_ && !timedOut_ && steadyMs() >= deadlineMs_) {
+    // The job's time ran out between steps (or the run cancelled it for that): the
+    // steps that still run (`always()`) get GitHub's cancel-timeout-minutes (5).
+    timedOut_ = true;
+    deadlineMs_ = steadyMs() + 5 * 60'000;
+  }
   int64_t remaining = deadlineMs_ ? std::max<int64_t>(deadlineMs_ - steadyMs(), 1) : 0;
   bool jobDeadline = remaining && (timeoutMs == 0 || remaining < timeoutMs);
   ps.timeoutMs = jobDeadline ? remaining : timeoutMs;
@@ -497,6 +503,9 @@ StepBody JobRunner::runProcess(std::vector<std::string> argv, const EnvMap &step
   } else if (po.timedOut && jobDeadline) {
     body.outcome = "cancelled";
     timedOut_ = true;
+    // The steps that run when cancelled (`always()`) still run, within GitHub's
+    // cancel-timeout-minutes (default 5) from now.
+    deadlineMs_ = steadyMs() + 5 * 60'000;
     requestCancel();
     body.error = "the job has exceeded its timeout-minutes and was cancelled";
     annotate("error", "The job has exceeded the maximum execution time of " +
