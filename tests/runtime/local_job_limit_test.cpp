@@ -46,15 +46,6 @@ int maxOverlap(const std::vector<Edge> &all) {
   return most;
 }
 
-bool waitFor(const std::function<bool()> &cond, int ms) {
-  for (int waited = 0; waited < ms; waited += 50) {
-    if (cond())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 } // namespace
 
 TEST(LocalJobLimit, NeverMoreThanNJobsRunAtOnceAndNeedsStillHold) {

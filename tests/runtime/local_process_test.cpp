@@ -46,15 +46,6 @@ int processesWith(const std::string &marker, const std::string &dir, std::vector
   return n;
 }
 
-bool waitFor(const std::function<bool()> &cond, int ms) {
-  for (int waited = 0; waited < ms; waited += 50) {
-    if (cond())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 TEST(LocalProcess, SecretsAreMaskedInEveryLogAndTheStore) {
   Repo r;
   r.write("s.yml", R"Y(on: push

@@ -6,12 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 
 namespace localtest {
 
@@ -21,6 +24,16 @@ struct Output {
   int exit = -1;
   std::string text;
 };
+
+/// Polls `cond` every 50 ms for up to `ms`; its last value.
+inline bool waitFor(const std::function<bool()> &cond, int ms) {
+  for (int waited = 0; waited < ms; waited += 50) {
+    if (cond())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
 
 /// Runs a shell command line; its exit code and merged output.
 inline Output sh(const std::string &cmd) {
