@@ -112,14 +112,19 @@ private:
     if (k != ir::ExprType::Kind::String && k != ir::ExprType::Kind::Number &&
         k != ir::ExprType::Kind::Bool)
       return;
-    size_t open = t.raw.find("${{");
-    ir::SourceRange range = ctx_->facts().templateRange(
-        t, uint32_t(open == std::string::npos ? 0 : open), uint32_t(std::max<size_t>(t.raw.size(), 1)));
+    ir::SourceRange range = fromFirstExpression(t);
     ctx_->diags
         .add(ir::DiagKind::ExprArgType, range,
              fmt::format("type of expression at \"{}\" must be object but found type {}", key.str(),
                          r.type->str()))
         .valueRange = t.range;
+  }
+
+  /// The range of a template from its first `${{` to its end.
+  ir::SourceRange fromFirstExpression(const ir::Template &t) const {
+    size_t open = t.raw.find("${{");
+    return ctx_->facts().templateRange(t, uint32_t(open == std::string::npos ? 0 : open),
+                                       uint32_t(std::max<size_t>(t.raw.size(), 1)));
   }
 
   void checkObjectValue(const ir::TemplateToken &t, const ExprSite &site, llvm::StringRef key) {
@@ -182,9 +187,7 @@ private:
     // inputs); a string input takes any primitive as its text.
     if (want == ir::ExprType::Kind::String && r.type->isPrimitive())
       return;
-    size_t open = t.raw.find("${{");
-    ir::SourceRange range = ctx_->facts().templateRange(
-        t, uint32_t(open == std::string::npos ? 0 : open), uint32_t(std::max<size_t>(t.raw.size(), 1)));
+    ir::SourceRange range = fromFirstExpression(t);
     ctx_->diags
         .add(ir::DiagKind::ExprArgType, range,
              fmt::format("type of input \"{}\" must be {} but found type {}", in.id.value,
