@@ -327,19 +327,12 @@ llvm::Expected<std::vector<JobReport>> jobRows(Store &store, llvm::StringRef exe
       "SELECT report FROM ci_jobs WHERE execution = ? ORDER BY job_index, leg");
   s.bind(1, execution);
   std::vector<JobReport> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    json j = json::parse(s.text(0), nullptr, false);
-    if (!j.is_discarded())
-      out.push_back(JobReport::fromJson(j));
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        json j = json::parse(s.text(0), nullptr, false);
+        if (!j.is_discarded())
+          out.push_back(JobReport::fromJson(j));
+      }))
+    return e;
   return out;
 }
 
@@ -449,23 +442,16 @@ llvm::Expected<std::vector<ControlRequest>> takeRequests(Store &store, llvm::Str
       "ORDER BY id");
   s.bind(1, execution).bind(2, kind);
   std::vector<ControlRequest> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    ControlRequest r;
-    r.id = s.int64(0);
-    r.kind = kind.str();
-    r.payload = json::parse(s.text(1), nullptr, false);
-    if (r.payload.is_discarded())
-      r.payload = json::object();
-    out.push_back(std::move(r));
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        ControlRequest r;
+        r.id = s.int64(0);
+        r.kind = kind.str();
+        r.payload = json::parse(s.text(1), nullptr, false);
+        if (r.payload.is_discarded())
+          r.payload = json::object();
+        out.push_back(std::move(r));
+      }))
+    return e;
   for (const ControlRequest &r : out)
     if (llvm::Error e = store.stmt("UPDATE ci_requests SET taken_ms = ? WHERE id = ?")
                             .bind(1, now)
@@ -491,17 +477,10 @@ llvm::Expected<json> secretsOf(Store &store, int64_t runId) {
   Statement &s = store.stmt("SELECT name, value FROM ci_secrets WHERE run_id = ? ORDER BY name");
   s.bind(1, runId);
   json out = json::object();
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    out[s.text(0)] = s.text(1);
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        out[s.text(0)] = s.text(1);
+      }))
+    return e;
   return out;
 }
 

@@ -25,17 +25,10 @@ llvm::Expected<std::vector<Row>> load(Store &store, llvm::StringRef groupKey) {
       "FROM ci_groups WHERE group_key = ? ORDER BY state = 'pending', seq");
   s.bind(1, groupKey);
   std::vector<Row> out;
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+      }))
+    return e;
   return out;
 }
 

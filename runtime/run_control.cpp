@@ -78,20 +78,13 @@ llvm::Error resumeRuns(Engine &engine) {
   {
     Statement &s = store.stmt("SELECT run_id, attempt FROM ci_runs WHERE status = 'queued' AND "
                               "execution NOT IN (SELECT name FROM executions) ORDER BY run_id, attempt");
-    while (true) {
-      llvm::Expected<bool> row = s.step();
-      if (!row) {
-        s.reset();
-        return row.takeError();
-      }
-      if (!*row)
-        break;
-      RunRecord r;
-      r.runId = s.int64(0);
-      r.attempt = static_cast<int>(s.int64(1));
-      queued.push_back(r);
-    }
-    s.reset();
+    if (llvm::Error e = s.forEach([&] {
+          RunRecord r;
+          r.runId = s.int64(0);
+          r.attempt = static_cast<int>(s.int64(1));
+          queued.push_back(r);
+        }))
+      return e;
   }
   for (const RunRecord &r : queued)
     if (llvm::Error e = launchRun(engine, r.runId, r.attempt))

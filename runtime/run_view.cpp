@@ -43,20 +43,13 @@ llvm::Expected<std::map<std::string, JobTiming>> jobTimings(Store &store, int64_
   Statement &s = store.stmt("SELECT name, started_ms, ended_ms FROM operations "
                             "WHERE execution_id = ? AND type = 'context' AND name LIKE 'job:%'");
   s.bind(1, executionId);
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    JobTiming t;
-    t.started = s.int64(1);
-    t.ended = s.optInt64(2);
-    out[s.text(0).substr(4)] = std::move(t);
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        JobTiming t;
+        t.started = s.int64(1);
+        t.ended = s.optInt64(2);
+        out[s.text(0).substr(4)] = std::move(t);
+      }))
+    return e;
   return out;
 }
 

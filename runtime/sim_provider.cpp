@@ -73,17 +73,10 @@ llvm::Error SimCompletions::deliverDue(Engine &engine, TimeMs now) {
       "SELECT token, report FROM sim_jobs WHERE state = 'pending' AND report IS NOT NULL AND "
       "due_ms <= ? ORDER BY due_ms, rowid");
   s.bind(1, now);
-  while (true) {
-    llvm::Expected<bool> row = s.step();
-    if (!row) {
-      s.reset();
-      return row.takeError();
-    }
-    if (!*row)
-      break;
-    due.push_back({s.text(0), s.text(1)});
-  }
-  s.reset();
+  if (llvm::Error e = s.forEach([&] {
+        due.push_back({s.text(0), s.text(1)});
+      }))
+    return e;
   if (due.empty())
     return llvm::Error::success();
   auto markDelivered = [this](const std::string &token) {

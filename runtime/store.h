@@ -53,10 +53,9 @@ public:
   Statement &bindNull(int index);
   /// Runs one step: true when a row is available, false when done.
   llvm::Expected<bool> step();
-  /// Steps through every row, mapping each with `read`; the statement is reset after.
-  template <typename Read>
-  auto collect(Read read) -> llvm::Expected<std::vector<decltype(read(*this))>> {
-    std::vector<decltype(read(*this))> out;
+  /// Steps through every row, calling `each()` while the statement is on it; the
+  /// statement is reset after.
+  template <typename Each> llvm::Error forEach(Each each) {
     while (true) {
       llvm::Expected<bool> row = step();
       if (!row) {
@@ -65,9 +64,17 @@ public:
       }
       if (!*row)
         break;
-      out.push_back(read(*this));
+      each();
     }
     reset();
+    return llvm::Error::success();
+  }
+  /// Steps through every row, mapping each with `read`; the statement is reset after.
+  template <typename Read>
+  auto collect(Read read) -> llvm::Expected<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> out;
+    if (llvm::Error e = forEach([&] { out.push_back(read(*this)); }))
+      return e;
     return out;
   }
   /// Runs the statement to completion (for writes).
