@@ -20,24 +20,9 @@ using json = nlohmann::ordered_json;
 /// disagreement must be explained in tests/gh-parser/known-differences.txt.
 constexpr double kMinAgreement = 0.95;
 
-struct ShellRun {
-  int code = -1;
-  std::string out;
-};
+using testutil::ShellRun;
 
-ShellRun shell(const std::string &cmd) {
-  ShellRun r;
-  FILE *p = popen(cmd.c_str(), "r");
-  if (!p)
-    return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    r.out.append(buf, n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+ShellRun shell(const std::string &cmd) { return testutil::runShell(cmd); }
 
 /// What both sides report for one job.
 struct JobFacts {
@@ -268,7 +253,7 @@ TEST(GhParserDiff, RealCorpusAgreesWithGithubsParser) {
   ShellRun setup = shell("'" + (dir / "setup.sh").string() + "' 2>&1");
   if (setup.out.find("SKIPPED:") != std::string::npos)
     GTEST_SKIP() << setup.out;
-  ASSERT_EQ(setup.code, 0) << setup.out;
+  ASSERT_EQ(setup.exit, 0) << setup.out;
 
   fs::path corpus = fs::canonical(testutil::sharedDir() / "corpus/real");
   std::vector<fs::path> files;
@@ -289,7 +274,7 @@ TEST(GhParserDiff, RealCorpusAgreesWithGithubsParser) {
   ShellRun extract = shell("cd '" + dir.string() + "' && node --import ./register.mjs extract.mjs < '" +
                       list.string() + "'");
   fs::remove(list);
-  ASSERT_EQ(extract.code, 0) << extract.out.substr(0, 2000);
+  ASSERT_EQ(extract.exit, 0) << extract.out.substr(0, 2000);
 
   std::map<std::string, json> byFile;
   std::istringstream lines(extract.out);

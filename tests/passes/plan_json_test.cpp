@@ -18,15 +18,9 @@ passes::CompileOptions exampleFiles() {
 }
 
 std::string shellOut(const std::string &cmd, int *code) {
-  std::string out;
-  FILE *p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    out.append(buf, n);
-  int status = pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  testutil::ShellRun r = testutil::runShell(cmd);
+  *code = r.exit;
+  return r.out;
 }
 
 const char *kMixed = R"(name: Mixed

@@ -37,25 +37,11 @@ inline bool waitFor(const std::function<bool()> &cond, int ms) {
 
 /// Runs a shell command line; its exit code and merged output.
 inline Output sh(const std::string &cmd) {
-  Output o;
-  std::FILE *p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p)
-    return o;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-    o.text.append(buf.data(), n);
-  int st = ::pclose(p);
-  o.exit = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return o;
+  testutil::ShellRun r = testutil::runShell(cmd + " 2>&1");
+  return {r.exit, std::move(r.out)};
 }
 
-inline std::string quote(const std::string &s) {
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+inline std::string quote(const std::string &s) { return testutil::shellQuote(s); }
 
 /// A scratch repository with workflow files, removed at the end.
 class Repo {

@@ -65,29 +65,11 @@ std::map<std::string, std::string> readExplanations(const fs::path &file) {
   return out;
 }
 
-struct Ran {
-  int exit = -1;
-  std::string out;
-};
+using Ran = testutil::ShellRun;
 
-Ran shell(const std::string &cmd) {
-  Ran r;
-  FILE *p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Ran shell(const std::string &cmd) { return testutil::runShell(cmd); }
 
-std::string quote(const std::string &s) {
-  std::string out = "'";
-  for (char c : s)
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+std::string quote(const std::string &s) { return testutil::shellQuote(s); }
 
 /// act's expected outcome as "success" or "error".
 std::string expectedOutcome(const Row &r) {

@@ -24,22 +24,9 @@ struct Temp {
   std::string dir;
 };
 
-struct Ran {
-  int exit = -1;
-  std::string out;
-};
+using Ran = testutil::ShellRun;
 
-Ran shell(const std::string &cmd) {
-  Ran r;
-  FILE *p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Ran shell(const std::string &cmd) { return testutil::runShell(cmd); }
 
 Ran ciExec(const std::string &args, bool withStderr = true) {
   return shell((testutil::binDir() / "ci-exec").string() + " " + args + (withStderr ? " 2>&1" : " 2>/dev/null"));
