@@ -235,8 +235,8 @@ llvm::Expected<RunView> loadRunView(Store &store, int64_t runId, int attempt) {
   v.virtualTime = r.virtualTime;
   v.createdMs = r.createdMs;
   v.endedMs = r.endedMs;
+  std::string runDir = runDirOf(store.path(), r.runId);
   v.logDir = runLogDir(store.path(), r.runId);
-  std::string runDir = std::filesystem::path(v.logDir).parent_path().string();
   if (!r.skipped.empty()) {
     json skipped = json::parse(r.skipped, nullptr, false);
     if (skipped.is_array())
