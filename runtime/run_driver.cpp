@@ -5,15 +5,6 @@
 
 namespace runtime {
 
-bool executionFinished(Engine &engine, const std::string &name) {
-  llvm::Expected<std::optional<ExecutionRecord>> r = executions::byName(engine.store(), name);
-  if (!r) {
-    llvm::consumeError(r.takeError());
-    return false;
-  }
-  return !*r || (*r)->finished();
-}
-
 llvm::Error drive(Engine &engine, const ProviderRegistry &providers, const std::function<bool()> &done,
                   int64_t maxIdleMs) {
   Clock &clock = engine.clock();

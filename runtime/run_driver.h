@@ -16,7 +16,4 @@ namespace runtime {
 llvm::Error drive(Engine &engine, const ProviderRegistry &providers, const std::function<bool()> &done,
                   int64_t maxIdleMs = -1);
 
-/// True when the named execution has finished (or does not exist).
-bool executionFinished(Engine &engine, const std::string &name);
-
 } // namespace runtime
