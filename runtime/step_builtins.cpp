@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <cassert>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -337,8 +338,11 @@ bool JobRunner::checkoutCopy(const std::string &repo, const std::string &dest, c
 }
 
 StepBody JobRunner::runBuiltin(const std::string &action, const json &with, const EnvMap &stepEnv, bool &handled) {
-  handled = true;
+  // isBuiltin() is the list of what is implemented below (runPreSteps reads it too).
+  handled = isBuiltin(action);
   StepBody body;
+  if (!handled)
+    return body;
   auto fail = [&](const std::string &message) {
     body.outcome = "failure";
     body.error = message;
@@ -629,6 +633,7 @@ StepBody JobRunner::runBuiltin(const std::string &action, const json &with, cons
     return body;
   }
 
+  assert(false && "isBuiltin() lists an action that runBuiltin() does not implement");
   handled = false;
   return body;
 }
